@@ -1,0 +1,524 @@
+"""Read the curated YAML and check every record against the record schema.
+
+A curated file is a mapping from record type (``organizations``, ``people`` ...) to a
+list of records. Every record has an ``id`` (a readable slug that becomes its IRI) and
+``evidence``: quotes of the report. The schema below is the single description of what
+each record may hold; the build, the docs and the error messages all read it.
+
+>>> records, problems = parse_documents({"x.yaml": {"countries": [{"id": "fiji"}]}})
+>>> [p.field for p in problems]
+['label', 'iso2', 'iso3', 'beneficiary', 'evidence']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record type.
+
+    ``kind`` is one of: string, integer, number, boolean, date, datetime, ref (an id of a
+    record of ``targets``, any type if empty), concept (a concept of scheme
+    ``targets[0]``), quantity, evidence, nested (a list of records of type ``targets[0]``).
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    many: bool = False
+    targets: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class RecordType:
+    key: str  # the YAML key, e.g. "organizations"
+    cls: str  # the ontology class's local name, e.g. "Organization"
+    fields: tuple[Field, ...]
+    top_level: bool = True  # False for records nested in another record (posts ...)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def _common(*fields: Field, evidence_required: bool = True, with_id: bool = True) -> tuple:
+    head = (Field("id", "string", required=True, doc="readable slug; becomes the IRI"),)
+    tail = (
+        Field("evidence", "evidence", required=evidence_required, doc="quotes of the report"),
+        Field("note", "string", doc="a doubt or ambiguity, in the curator's words"),
+    )
+    return (head if with_id else ()) + fields + tail
+
+
+ORG = ("organizations",)
+PERSON = ("people",)
+COUNTRY = ("countries",)
+
+TYPES: dict[str, RecordType] = {
+    t.key: t
+    for t in (
+        RecordType(
+            "programmes",
+            "Programme",
+            _common(
+                Field("label", "string", required=True),
+                Field("alt_labels", "string", many=True),
+                Field("established", "date"),
+                Field("start", "date"),
+                Field("end", "date"),
+                Field("established_by", "ref", many=True, targets=ORG),
+                Field("within", "ref", targets=("programmes", "instruments")),
+                Field("funders", "ref", many=True, targets=ORG),
+                Field("beneficiaries", "ref", many=True, targets=COUNTRY),
+                Field("outcomes", "string", many=True, doc="each in the report's words"),
+            ),
+        ),
+        RecordType(
+            "organizations",
+            "Organization",
+            _common(
+                Field("label", "string", required=True, doc="official name"),
+                Field("acronym", "string"),
+                Field("alt_labels", "string", many=True, doc="other names the report uses"),
+                Field("kind", "concept", required=True, targets=("organization-kind",)),
+                Field("country", "ref", targets=COUNTRY, doc="none for international bodies"),
+                Field("parent", "ref", targets=ORG),
+            ),
+        ),
+        RecordType(
+            "people",
+            "Person",
+            _common(
+                Field("name", "string", required=True, doc="full name as the agenda spells it"),
+                Field("honorific", "string"),
+                Field("alt_names", "string", many=True, doc="other spellings the report uses"),
+                Field("posts", "nested", many=True, targets=("posts",)),
+            ),
+        ),
+        RecordType(
+            "posts",
+            "Post",
+            _common(
+                Field("title", "string", required=True),
+                Field("organization", "ref", required=True, targets=ORG),
+                with_id=False,
+            ),
+            top_level=False,
+        ),
+        RecordType(
+            "countries",
+            "Country",
+            _common(
+                Field("label", "string", required=True),
+                Field("alt_labels", "string", many=True),
+                Field("iso2", "string", required=True, doc="ISO 3166-1 alpha-2"),
+                Field("iso3", "string", required=True, doc="ISO 3166-1 alpha-3"),
+                Field("beneficiary", "boolean", required=True),
+                Field("appears_as", "string", doc="why a non-beneficiary appears"),
+            ),
+        ),
+        RecordType(
+            "outputs",
+            "Output",
+            _common(
+                Field("label", "string", required=True),
+                Field("alt_labels", "string", many=True),
+                Field("kind", "concept", required=True, targets=("output-kind",)),
+                Field("country", "ref", many=True, targets=COUNTRY, doc="beneficiary country"),
+                Field("language", "string", many=True),
+                Field("producers", "ref", many=True, targets=ORG),
+                Field("partners", "ref", many=True, targets=ORG),
+                Field("date", "date"),
+                Field("status", "concept", targets=("status",)),
+                Field("audience", "string", many=True),
+                Field("age_range", "string", many=True),
+                Field("translation_of", "ref", targets=("outputs",)),
+                Field("launched_at", "ref", targets=("events",)),
+                Field("programme", "ref", targets=("programmes",)),
+                Field("participants", "quantity", doc="people trained or reached"),
+            ),
+        ),
+        RecordType(
+            "events",
+            "Event",
+            _common(
+                Field("label", "string", required=True),
+                Field("alt_labels", "string", many=True),
+                Field("kind", "concept", required=True, targets=("event-kind",)),
+                Field("date", "date"),
+                Field("end_date", "date"),
+                Field("place", "string"),
+                Field("country", "ref", targets=COUNTRY),
+                Field("organizers", "ref", many=True, targets=ORG),
+                Field("partners", "ref", many=True, targets=ORG),
+                Field("part_of", "ref", targets=("events",)),
+                Field("programme", "ref", targets=("programmes",)),
+                Field("participants", "quantity"),
+            ),
+        ),
+        RecordType(
+            "sessions",
+            "Session",
+            _common(
+                Field("number", "string", required=True, doc="opening, 1 to 5, closing"),
+                Field("title", "string", required=True, doc="as the agenda words it"),
+                Field("alt_titles", "string", many=True, doc="as the narrative words it"),
+                Field("start", "datetime"),
+                Field("end", "datetime"),
+                Field("event", "ref", required=True, targets=("events",)),
+                Field("topics", "concept", many=True, targets=("topic",)),
+                Field("participants", "nested", many=True, targets=("participations",)),
+            ),
+        ),
+        RecordType(
+            "participations",
+            "Participation",
+            _common(
+                Field("person", "ref", required=True, targets=PERSON),
+                Field("role", "concept", required=True, targets=("session-role",)),
+                Field("organization", "ref", targets=ORG, doc="on whose behalf"),
+                Field(
+                    "source",
+                    "string",
+                    required=True,
+                    many=True,
+                    doc="agenda (Section 5), narrative (Section 4), or both",
+                ),
+                with_id=False,
+            ),
+            top_level=False,
+        ),
+        RecordType(
+            "partnerships",
+            "Partnership",
+            _common(
+                Field("kind", "concept", required=True, targets=("partnership-kind",)),
+                Field("organizations", "ref", required=True, many=True, targets=ORG),
+                Field("about", "string", required=True, doc="what it was about"),
+                Field("about_item", "ref", many=True, doc="the output, event or programme"),
+                Field("country", "ref", targets=COUNTRY),
+            ),
+        ),
+        RecordType(
+            "figures",
+            "Figure",
+            _common(
+                Field("about", "string", required=True),
+                Field("subject", "ref", doc="the node the number is about"),
+                Field("value", "number"),
+                Field("min", "number"),
+                Field("max", "number"),
+                Field("unit", "string", required=True),
+                Field("year", "integer"),
+                Field("wording", "string", required=True, doc="the report's exact words"),
+            ),
+        ),
+        RecordType(
+            "instruments",
+            "Instrument",
+            _common(
+                Field("label", "string", required=True),
+                Field("alt_labels", "string", many=True),
+                Field("kind", "concept", required=True, targets=("instrument-kind",)),
+                Field("jurisdiction", "ref", targets=COUNTRY),
+                Field("year", "integer"),
+                Field("cited_by", "ref", many=True, targets=("people", "organizations")),
+                Field("sessions", "ref", many=True, targets=("sessions",)),
+            ),
+        ),
+        RecordType(
+            "statements",
+            "Statement",
+            _common(
+                Field("speaker", "ref", required=True, targets=PERSON),
+                Field("session", "ref", targets=("sessions",)),
+                Field("topics", "concept", many=True, targets=("topic",)),
+                Field("text", "string", required=True, doc="the report's words"),
+                evidence_required=False,
+            ),
+        ),
+        RecordType(
+            "discrepancies",
+            "Discrepancy",
+            _common(
+                Field("about", "ref", required=True),
+                Field("property", "string", required=True, doc="spelling, title, count ..."),
+                Field("description", "string", required=True),
+                Field("variants", "nested", required=True, many=True, targets=("variants",)),
+                evidence_required=False,
+            ),
+        ),
+        RecordType(
+            "variants",
+            "Variant",
+            _common(Field("value", "string", required=True), with_id=False),
+            top_level=False,
+        ),
+    )
+}
+
+EVIDENCE_KEYS = {"quote", "section", "note"}
+QUANTITY_KEYS = {"value", "min", "max", "wording", "unit", "evidence", "note"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the curated data, located by file, record and field."""
+
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        file = _relative(self.file)
+        where = f"record '{self.record}'" if self.record else "file"
+        field_part = f", field '{self.field}'" if self.field else ""
+        return f"{file}: {where}{field_part}: {self.message}"
+
+
+def _relative(path: str) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@dataclass
+class Record:
+    type: RecordType
+    id: str
+    data: dict
+    file: str
+    nested: dict[str, list[Record]] = field(default_factory=dict)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """'; did you mean X?' when something close exists, else ''."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def read_curated(curated_dir: Path) -> tuple[dict[str, object], list[Problem]]:
+    """Parse every ``*.yaml`` under the folder; a file that fails to parse is a problem."""
+    documents, problems = {}, []
+    files = sorted(curated_dir.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(str(curated_dir), "", "", "no *.yaml files to build from"))
+    for path in files:
+        try:
+            documents[str(path)] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            reason = getattr(exc, "problem", None) or str(exc)
+            problems.append(Problem(str(path), "", "", f"not valid YAML{where}: {reason}"))
+    return documents, problems
+
+
+def parse_documents(documents: Mapping[str, object]) -> tuple[list[Record], list[Problem]]:
+    """Check each record's shape (fields, types, formats); references are checked later."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for file, document in documents.items():
+        if not isinstance(document, dict):
+            problems.append(Problem(file, "", "", "must be a mapping of record type to a list"))
+            continue
+        for key, items in document.items():
+            rtype = TYPES.get(key)
+            if rtype is None or not rtype.top_level:
+                top = [k for k, t in TYPES.items() if t.top_level]
+                problems.append(
+                    Problem(file, "", key, f"unknown record type '{key}'{suggest(key, top)}")
+                )
+                continue
+            if not isinstance(items, list):
+                problems.append(Problem(file, "", key, "must be a list of records"))
+                continue
+            for index, item in enumerate(items):
+                record = _parse_record(rtype, item, file, f"{key}[{index}]", problems)
+                if record is not None:
+                    records.append(record)
+    return records, problems
+
+
+def _parse_record(rtype, item, file, position, problems, parent_id=None) -> Record | None:
+    if not isinstance(item, dict):
+        problems.append(Problem(file, parent_id or position, "", "a record must be a mapping"))
+        return None
+    if parent_id is None:
+        record_id = item.get("id")
+        label = str(record_id) if record_id else position
+        if not isinstance(record_id, str) or not SLUG.match(record_id):
+            problems.append(
+                Problem(file, label, "id", "required: a slug of a-z, 0-9 and single hyphens")
+            )
+            return None
+    else:
+        record_id = f"{parent_id}/{position}"
+        label = record_id
+    data, nested = {}, {}
+    for key in item:
+        if rtype.field(key) is None:
+            names = [f.name for f in rtype.fields]
+            problems.append(Problem(file, label, key, f"unknown field{suggest(key, names)}"))
+    for spec in rtype.fields:
+        if spec.name == "id":
+            continue
+        value = item.get(spec.name)
+        if value is None or value == [] or value == "":
+            if spec.required:
+                problems.append(Problem(file, label, spec.name, "required field is missing"))
+            continue
+        if spec.kind == "nested":
+            child_type = TYPES[spec.targets[0]]
+            if not isinstance(value, list):
+                problems.append(Problem(file, label, spec.name, "must be a list"))
+                continue
+            children = []
+            for index, child in enumerate(value):
+                parsed = _parse_record(
+                    child_type, child, file, f"{spec.name}[{index}]", problems, record_id
+                )
+                if parsed is not None:
+                    children.append(parsed)
+            nested[spec.name] = children
+            continue
+        values = value if isinstance(value, list) else [value]
+        if isinstance(value, list) and not spec.many and spec.kind not in ("evidence",):
+            problems.append(Problem(file, label, spec.name, "takes one value, not a list"))
+            continue
+        converted = []
+        for one in values:
+            try:
+                converted.append(_convert(spec, one))
+            except ValueError as exc:
+                problems.append(Problem(file, label, spec.name, str(exc)))
+        if spec.kind == "evidence":
+            data[spec.name] = converted
+        else:
+            data[spec.name] = converted if spec.many else (converted[0] if converted else None)
+    return Record(rtype, record_id, data, file, nested)
+
+
+def _convert(spec: Field, value):
+    kind = spec.kind
+    if kind == "string" or kind in ("ref", "concept"):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError(f"must be text, got {type(value).__name__}")
+        text = str(value).strip()
+        if not text:
+            raise ValueError("must not be empty")
+        return text
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a whole number, got {value!r}")
+        return value
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"must be a number, got {value!r}")
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, got {value!r}")
+        return value
+    if kind == "date":
+        return parse_date(value)
+    if kind == "datetime":
+        return parse_datetime(value)
+    if kind == "evidence":
+        return _evidence(value)
+    if kind == "quantity":
+        return _quantity(value)
+    raise AssertionError(f"schema field kind {kind!r} is not handled")
+
+
+def parse_date(value) -> str:
+    """An ISO 8601 date, possibly partial (``2023``, ``2022-04``, ``2023-06-14``)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    text = str(value).strip()
+    if isinstance(value, bool) or not DATE.match(text):
+        raise ValueError(f"must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"is not a real date: {text!r} ({exc})") from None
+    return text
+
+
+def parse_datetime(value) -> str:
+    """An ISO 8601 date-time with its time zone (``2023-12-07T09:00:00+07:00``)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"needs a time zone, got {value.isoformat()!r}")
+        return value.isoformat()
+    text = str(value).strip()
+    if not DATETIME.match(text):
+        raise ValueError(
+            f"must be an ISO 8601 date-time with time zone (2023-12-07T09:00:00+07:00), "
+            f"got {value!r}"
+        )
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"is not a real date-time: {text!r} ({exc})") from None
+    return text
+
+
+def _evidence(value) -> dict:
+    if isinstance(value, str):
+        value = {"quote": value}
+    if not isinstance(value, dict):
+        raise ValueError("each evidence item must be a mapping with 'quote' (and 'section')")
+    unknown = set(value) - EVIDENCE_KEYS
+    if unknown:
+        raise ValueError(f"unknown evidence key(s) {sorted(unknown)}; use quote, section, note")
+    quote = value.get("quote")
+    if not isinstance(quote, str) or not quote.strip():
+        raise ValueError("each evidence item needs a non-empty 'quote'")
+    section = value.get("section")
+    return {
+        "quote": quote,
+        "section": str(section) if section is not None else None,
+        "note": value.get("note"),
+    }
+
+
+def _quantity(value) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError("must be a mapping with 'wording' and 'value' or 'min'/'max'")
+    unknown = set(value) - QUANTITY_KEYS
+    if unknown:
+        raise ValueError(f"unknown key(s) {sorted(unknown)}; use {sorted(QUANTITY_KEYS)}")
+    if not isinstance(value.get("wording"), str):
+        raise ValueError("needs 'wording': the report's exact words for the number")
+    for key in ("value", "min", "max"):
+        number = value.get(key)
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
+            raise ValueError(f"'{key}' must be a number, got {number!r}")
+    if all(value.get(k) is None for k in ("value", "min", "max")):
+        raise ValueError("needs 'value', or 'min' and/or 'max'")
+    evidence = value.get("evidence") or []
+    return {**value, "evidence": [_evidence(e) for e in evidence]}
+
+
+def load_records(curated_dir: Path) -> tuple[list[Record], list[Problem]]:
+    documents, problems = read_curated(curated_dir)
+    records, more = parse_documents(documents)
+    return records, problems + more
