@@ -575,3 +575,36 @@ def write_outputs(graph: Graph, out_dir: Path) -> dict[str, Path]:
         path.write_text(text, encoding="utf-8")
         written[name] = path
     return written
+
+
+# -- the built graph, reused while its inputs are unchanged ---------------------------------
+
+
+def inputs_digest(paths: Paths = Paths()) -> str:
+    """A digest of everything the graph is built from: data, ontology and build code."""
+    digest = hashlib.sha256()
+    code = Path(__file__).parent
+    files = (
+        sorted(paths.curated_dir.glob("*.yaml"))
+        + sorted(paths.source_dir.glob("*"))
+        + sorted(paths.ontology_dir.rglob("*.ttl"))
+        + [code / name for name in ("build.py", "records.py", "evidence.py", "namespaces.py")]
+    )
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ensure_built(paths: Paths = Paths(), progress=None) -> Path:
+    """Path to the built N-Triples, building (and validating) first if an input changed."""
+    out = paths.out_dir
+    nt, stamp = out / "copgraph.nt", out / "inputs.sha256"
+    digest = inputs_digest(paths)
+    if nt.exists() and stamp.exists() and stamp.read_text().strip() == digest:
+        return nt
+    if progress:
+        progress("building the graph (data/curated or ontology changed) ...")
+    graph = build_graph(paths)
+    write_outputs(graph, out)
+    stamp.write_text(digest + "\n")
+    return nt

@@ -105,5 +105,211 @@ def stats(root) -> None:
     click.echo(f"facts with evidence: {evidence_share(graph):.1%}")
 
 
+# -- the query layer ------------------------------------------------------------------------
+
+STORE_OPTION = click.option(
+    "--store",
+    default=None,
+    envvar="COPGRAPH_STORE",
+    show_envvar=True,
+    help="rdflib | oxigraph (default) | oxigraph:FOLDER (persisted) | http(s)://host/query "
+    "(a SPARQL 1.1 endpoint).",
+)
+FORMAT_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for reading, csv/json for pipes, markdown for documents.",
+)
+FULL_IRIS = click.option("--full-iris", is_flag=True, help="Show full IRIs, not id:/cg: names.")
+
+
+def _open(store: str | None, full_iris: bool = False, root: str | None = None):
+    from copgraph.build import BuildError
+    from copgraph.kg import DEFAULT_STORE, open_graph
+    from copgraph.store import StoreError
+
+    try:
+        return open_graph(
+            store or DEFAULT_STORE, paths=_paths(root), full_iris=full_iris, progress=_progress
+        )
+    except BuildError as exc:
+        _fail(exc.report())
+    except StoreError as exc:
+        _fail(f"error: {exc}")
+
+
+def _run(action):
+    """Run a query action, turning user mistakes into one clear line and exit code 2."""
+    from copgraph.catalog import QueryError
+    from copgraph.store import StoreError
+
+    try:
+        return action()
+    except (QueryError, StoreError) as exc:
+        _fail(f"error: {exc}", 2)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            _fail(f"error: --param {pair!r} must look like NAME=VALUE (e.g. org=itu)", 2)
+        params[key.strip()] = value
+    return params
+
+
+@main.command("queries")
+@FORMAT_OPTION
+def queries_command(fmt) -> None:
+    """List the named queries with their parameters and columns."""
+    from copgraph.catalog import load_catalog
+    from copgraph.output import render
+
+    if fmt != "table":
+        import pandas as pd
+
+        rows = [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "parameters": "; ".join(
+                    f"{p.name} ({p.type_label}, {'required' if p.required else 'optional'})"
+                    for p in q.params
+                ),
+                "columns": ", ".join(q.columns),
+            }
+            for q in load_catalog().values()
+        ]
+        click.echo(render(pd.DataFrame(rows), fmt), nl=False)
+        return
+    for q in load_catalog().values():
+        click.secho(q.name, bold=True, nl=False)
+        click.echo(f"  {q.title}")
+        click.echo(f"    {q.description}")
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            click.echo(f"    --param {p.name}=...  ({p.type_label}, {need}) {p.doc}")
+        click.echo(f"    columns: {', '.join(q.columns)}")
+
+
+@main.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter, e.g. --param org=itu or -p country=MN (repeatable).",
+)
+@STORE_OPTION
+@FORMAT_OPTION
+@FULL_IRIS
+@ROOT_OPTION
+def query_command(name, params, store, fmt, full_iris, root) -> None:
+    """Run the named query NAME (see: copgraph queries).
+
+    \b
+    Examples:
+      copgraph query partners-of --param org=itu
+      copgraph query outputs -p country=Mongolia --format csv
+      copgraph query events -p from=2023-01 -p to=2023-06
+    """
+    from copgraph.output import render
+
+    values = _parse_params(params)
+    kg = _open(store, full_iris, root)
+    frame = _run(lambda: kg.query(name, **values))
+    click.echo(render(frame, fmt), nl=False)
+
+
+@main.command("sparql")
+@click.argument("text", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Read the query from a .rq file.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses (they make the store fetch remote URLs).",
+)
+@STORE_OPTION
+@FORMAT_OPTION
+@FULL_IRIS
+@ROOT_OPTION
+def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> None:
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+
+    The prefixes cg:, id:, rdfs:, skos:, schema:, prov:, org:, foaf:, dct:, oa: and the
+    scheme prefixes (topic:, outputkind: ...) are predeclared. Updates are refused.
+
+    \b
+    Example:
+      copgraph sparql 'SELECT ?name WHERE { ?p a cg:Person ; rdfs:label ?name }'
+    """
+    from rdflib import Graph
+
+    from copgraph.output import render
+
+    if (text is None) == (path is None):
+        _fail("error: give the query as an argument or with -f FILE.rq (one of the two)", 2)
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    from copgraph.kg import check_query
+
+    _run(lambda: check_query(text, allow_service=allow_service))
+    kg = _open(store, full_iris, root)
+    result = _run(lambda: kg.sparql(text, allow_service=allow_service))
+    if isinstance(result, bool):
+        click.echo("true" if result else "false")
+    elif isinstance(result, Graph):
+        from copgraph.namespaces import bind_prefixes
+
+        click.echo(bind_prefixes(result).serialize(format="turtle"), nl=False)
+    else:
+        click.echo(render(result, fmt), nl=False)
+
+
+@main.command("load")
+@click.option(
+    "--store",
+    required=True,
+    help="oxigraph:FOLDER to (re)load a persisted store, or an http(s):// SPARQL endpoint "
+    "(its Graph Store Protocol URL is derived: http://host:7878 -> /store).",
+)
+@ROOT_OPTION
+def load_command(store, root) -> None:
+    """Load the built graph into a persisted Oxigraph folder or a SPARQL server."""
+    from copgraph.build import BuildError, ensure_built
+    from copgraph.kg import load_endpoint, open_graph
+    from copgraph.store import StoreError, is_endpoint
+
+    paths = _paths(root)
+    try:
+        if is_endpoint(store):
+            count = load_endpoint(store, paths, _progress)
+            click.echo(f"loaded {count} triples into {store}")
+        elif store.startswith("oxigraph:"):
+            ensure_built(paths, _progress)
+            kg = open_graph(store, paths=paths, progress=_progress)
+            kg.close()
+            click.echo(f"{store[len('oxigraph:') :]} holds the current graph")
+        else:
+            _fail("error: --store must be oxigraph:FOLDER or an http(s):// endpoint URL", 2)
+    except BuildError as exc:
+        _fail(exc.report())
+    except StoreError as exc:
+        _fail(f"error: {exc}")
+
+
 if __name__ == "__main__":
     main()
