@@ -313,3 +313,6 @@ def load_command(store, root) -> None:
 
 if __name__ == "__main__":
     main()
+
+# Sub-commands that live in their own modules register themselves on `main`.
+from copgraph import cli_network  # noqa: E402,F401
