@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,14 @@ from copgraph.namespaces import CG, ID, ISO3166, PREFIXES, SCHEMES, bind_prefixe
 from copgraph.records import Problem, Record, load_records, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_root() -> Path:
+    """The project folder: $COPGRAPH_ROOT if set, else this checkout."""
+    env = os.environ.get("COPGRAPH_ROOT")
+    return Path(env).resolve() if env else ROOT
+
+
 PARTICIPATION_SOURCES = {"agenda", "narrative"}
 
 
@@ -29,7 +38,7 @@ PARTICIPATION_SOURCES = {"agenda", "narrative"}
 class Paths:
     """Where the inputs and outputs live; defaults to this checkout's folders."""
 
-    root: Path = ROOT
+    root: Path = field(default_factory=default_root)
     source: Path | None = None
     curated: Path | None = None
     ontology: Path | None = None
@@ -438,12 +447,23 @@ def _hint(report: Report, quote: str) -> str:
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
-    """The ontology and every SKOS scheme, as one graph."""
-    graph = bind_prefixes(Graph())
+    """The ontology and every SKOS scheme, as one graph without blank nodes.
+
+    The ontology's few blank nodes (RDF lists, owl:AllDisjointClasses) are replaced by
+    IRIs minted from their canonical labels, so that serializations stay byte-identical.
+    """
+    from rdflib.compare import to_canonical_graph
+
+    graph = Graph()
     graph.parse(ontology_dir / "copgraph.ttl")
     for path in sorted((ontology_dir / "schemes").glob("*.ttl")):
         graph.parse(path)
-    return graph
+    canonical = to_canonical_graph(graph)
+    skolem = canonical.skolemize(authority="https://w3id.org", basepath="/copgraph/genid/")
+    result = bind_prefixes(Graph())
+    for triple in skolem:
+        result.add(triple)
+    return result
 
 
 def scheme_members(ontology: Graph) -> dict[str, set[str]]:

@@ -313,6 +313,16 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text, so the schema checks them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_curated(curated_dir: Path) -> tuple[dict[str, object], list[Problem]]:
     """Parse every ``*.yaml`` under the folder; a file that fails to parse is a problem."""
     documents, problems = {}, []
@@ -321,7 +331,7 @@ def read_curated(curated_dir: Path) -> tuple[dict[str, object], list[Problem]]:
         problems.append(Problem(str(curated_dir), "", "", "no *.yaml files to build from"))
     for path in files:
         try:
-            documents[str(path)] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            documents[str(path)] = yaml.load(path.read_text(encoding="utf-8"), _Loader) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,48 @@
+# The two commands a newcomer types (see README):
+#   make run    install, build the graph, print its stats, answer example queries, write the network page
+#   make test   install (with the test extra and Chromium for the browser test) and run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: run test install install-test browser lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install install-test: $(VENV)/.installed
+
+# Chromium drives the browser test of the network page; install it where we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: chromium is missing; the browser test will be skipped (sudo apt-get install chromium)"; fi; }
+
+run: $(VENV)/.installed
+	$(BIN)/copgraph build
+	$(BIN)/copgraph stats
+	$(BIN)/copgraph query partners-of --param org=itu
+	$(BIN)/copgraph query outputs-by-country
+	$(BIN)/copgraph query speakers --param session=opening
+	$(BIN)/copgraph viz -o $(OUT)/network.html --png $(OUT)/network.png
+
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check copgraph tests benchmarks
+	$(BIN)/ruff format --check copgraph tests benchmarks
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/stores.py
+
+clean:
+	rm -rf data/build $(OUT) .pytest_cache

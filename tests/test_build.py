@@ -1,0 +1,238 @@
+"""The build: deterministic, strict about bad input, and faithful to the report."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+
+import pytest
+from rdflib import RDF, Graph
+from rdflib.compare import isomorphic
+
+from copgraph.build import (
+    BuildError,
+    Paths,
+    build_graph,
+    to_jsonld,
+    to_ntriples,
+    to_turtle,
+)
+from copgraph.evidence import collapse, load_source
+from copgraph.namespaces import CG
+
+from .conftest import ROOT, run_cli
+
+COUNTRY = """
+countries:
+  - id: fiji
+    label: Fiji
+    iso2: FJ
+    iso3: FJI
+    beneficiary: false
+    evidence:
+      - quote: "shared some online practices among children and youth in Fiji"
+"""
+
+
+def test_two_builds_give_identical_bytes_whatever_the_hash_seed(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        result = run_cli("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert set(outputs[0]) == {"copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld"}
+    for name in outputs[0]:
+        assert outputs[0][name] == outputs[1][name], f"{name} differs between builds"
+
+
+def test_ntriples_are_sorted_one_triple_a_line(graph):
+    lines = to_ntriples(graph).splitlines()
+    assert lines == sorted(lines)
+    assert len(lines) == len(graph)
+    assert not any("_:" in line for line in lines), "no blank nodes in the output"
+
+
+@pytest.mark.parametrize(
+    "fmt, serialize", [("turtle", to_turtle), ("nt", to_ntriples), ("json-ld", to_jsonld)]
+)
+def test_outputs_parse_back_into_the_same_graph(graph, fmt, serialize):
+    again = Graph().parse(data=serialize(graph), format=fmt)
+    assert isomorphic(again, graph)
+
+
+def test_every_quote_in_the_graph_is_in_the_report(graph):
+    report = load_source(ROOT / "data" / "source").report
+    quotes = [str(q) for q in graph.objects(None, CG.exact)]
+    assert quotes
+    missing = [q for q in quotes if collapse(q) not in report.collapsed]
+    assert missing == []
+
+
+def test_every_fact_reaches_its_quote_in_one_or_two_hops(graph):
+    rows = graph.query(
+        """PREFIX cg: <https://w3id.org/copgraph/ontology#>
+        SELECT ?fact WHERE {
+          ?fact a ?class .
+          VALUES ?class { cg:Organization cg:Person cg:Post cg:Participation cg:Partnership
+                          cg:Output cg:Event cg:Figure cg:Instrument cg:Statement cg:Session }
+          FILTER NOT EXISTS { ?fact cg:evidence/cg:exact ?quote }
+        }"""
+    )
+    assert list(rows) == []
+
+
+def test_a_source_whose_hash_differs_is_refused(project):
+    root = project({"countries.yaml": COUNTRY})
+    text = root / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
+    text.chmod(0o644)
+    text.write_text(text.read_text(encoding="utf-8") + "\nan extra line\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build_graph(Paths(root=root))
+    assert "sha256" in caught.value.report()
+    assert hashlib.sha256(text.read_bytes()).hexdigest() in caught.value.report()
+
+
+def test_a_minimal_valid_project_builds(project):
+    graph = build_graph(Paths(root=project({"countries.yaml": COUNTRY})))
+    assert (None, CG.iso3, None) in graph
+
+
+BAD_INPUTS = {
+    "quote missing from the report": (
+        COUNTRY.replace("shared some online practices", "shared many online practices"),
+        ("countries.yaml", "fiji", "evidence[0].quote", "not found"),
+    ),
+    "unknown reference": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            organizations:
+              - id: fiji-online-safety-commission
+                label: Online Safety Commission
+                kind: regulator
+                country: fijj
+                evidence:
+                  - quote: an online safety commission was established
+            """
+        ),
+        ("countries.yaml", "fiji-online-safety-commission", "country", "did you mean 'fiji'"),
+    ),
+    "duplicate id": (
+        COUNTRY + COUNTRY.replace("countries:\n", ""),
+        ("countries.yaml", "fiji", "id", "duplicate id"),
+    ),
+    "wrong date": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            events:
+              - id: some-event
+                label: Some event
+                kind: conference
+                date: 2023-02-30
+                evidence:
+                  - quote: The first National Child Online Protection Conference was convened
+            """
+        ),
+        ("countries.yaml", "some-event", "date", "not a real date"),
+    ),
+    "missing required field": (
+        COUNTRY.replace("    iso3: FJI\n", ""),
+        ("countries.yaml", "fiji", "iso3", "required"),
+    ),
+    "unknown field": (
+        COUNTRY.replace("    iso3: FJI\n", "    iso3: FJI\n    capital: Suva\n"),
+        ("countries.yaml", "fiji", "capital", "unknown field"),
+    ),
+    "unknown concept": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            organizations:
+              - id: osc
+                label: Online Safety Commission
+                kind: regulater
+                evidence:
+                  - quote: an online safety commission was established
+            """
+        ),
+        ("countries.yaml", "osc", "kind", "did you mean 'regulator'"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_fails_the_build_naming_file_record_and_field(project, case):
+    text, (file, record, field, words) = BAD_INPUTS[case]
+    root = project({"countries.yaml": text})
+    result = run_cli("build", "--root", str(root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = next((ln for ln in result.stderr.splitlines() if f"'{record}'" in ln), "")
+    assert file in line and f"field '{field}'" in line and words in line, result.stderr
+    assert not (root / "data" / "build").exists(), "nothing is written when the build fails"
+
+
+def test_every_problem_is_reported_not_only_the_first(project):
+    text = COUNTRY.replace("    iso3: FJI\n", "") + "  - id: Bad Id\n"
+    result = run_cli("validate", "--root", str(project({"countries.yaml": text})))
+    assert result.returncode == 1
+    assert "field 'iso3'" in result.stderr and "field 'id'" in result.stderr
+
+
+def test_broken_yaml_names_the_file_and_line(project):
+    root = project({"countries.yaml": "countries:\n  - id: fiji\n   label: [unclosed\n"})
+    result = run_cli("validate", "--root", str(root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "countries.yaml" in result.stderr and "line" in result.stderr
+
+
+def test_a_quote_in_two_sections_must_name_its_section(project):
+    text = COUNTRY.replace(
+        '"shared some online practices among children and youth in Fiji"',
+        "Dr. Atsuko Okuda, Regional Director for Asia and the Pacific, ITU",
+    )
+    root = project({"countries.yaml": text})
+    result = run_cli("validate", "--root", str(root))
+    assert "add 'section:'" in result.stderr
+    fixed = text.replace("Pacific, ITU\n", 'Pacific, ITU\n        section: "4.1.1"\n')
+    graph = build_graph(Paths(root=project({"countries.yaml": fixed})))
+    sections = {str(s) for s in graph.objects(None, CG.section)}
+    assert sections == {"4.1.1"}
+
+
+def test_vague_numbers_keep_their_wording(graph):
+    wordings = {str(w) for w in graph.objects(None, CG.wording)}
+    assert "a total of 50 participants" in wordings
+
+
+def test_opening_speakers_with_title_organization_role_and_quote(graph):
+    rows = graph.query(
+        """PREFIX cg: <https://w3id.org/copgraph/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?name ?title ?org ?role ?quote WHERE {
+          ?p a cg:Participation ; cg:session <https://w3id.org/copgraph/id/opening-segment> ;
+             cg:participant ?person ; cg:role/skos:prefLabel ?role ; cg:organization ?o ;
+             cg:evidence/cg:exact ?quote .
+          ?person rdfs:label ?name .
+          ?post cg:holder ?person ; cg:title ?title ; cg:organization ?o .
+          ?o rdfs:label ?org .
+        }"""
+    )
+    found = {(str(r.name), str(r.role)) for r in rows}
+    assert ("Atsuko Okuda", "welcome remarks") in found
+    assert ("Pauline Ross", "special address") in found
+    assert ("Yu Cheng", "moderator") in found
+    assert {"Ayako Kaino", "Masanori Kondo", "Guillaume Landry"} <= {n for n, _ in found}
+    titles = {(str(r.name), str(r.title), str(r.org)) for r in rows}
+    assert ("Ayako Kaino", "Deputy Representative", "UNICEF Mongolia") in titles
+
+
+def test_the_document_node_records_source_and_hash(graph):
+    documents = list(graph.subjects(RDF.type, CG.Document))
+    assert len(documents) == 1
+    digest = str(graph.value(documents[0], CG.sha256))
+    text = ROOT / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
+    assert digest == hashlib.sha256(text.read_bytes()).hexdigest()
