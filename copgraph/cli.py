@@ -46,7 +46,7 @@ def _build(paths: Paths, quiet: bool = False):
 ROOT_OPTION = click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False),
-    help="Project folder holding data/ and ontology/ (default: $COPGRAPH_ROOT, else this checkout).",
+    help="Project folder with data/ and ontology/ (default: $COPGRAPH_ROOT, else this checkout).",
 )
 
 

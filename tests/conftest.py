@@ -72,3 +72,47 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
 
 def paths_for(root: Path) -> Paths:
     return Paths(root=root)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server on 127.0.0.1 (the `oxigraph` package), stopped after."""
+    import time
+    import urllib.request
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        if IN_CI:
+            pytest.fail("the oxigraph server binary is missing (pip install oxigraph)")
+        pytest.skip("the oxigraph server binary is missing (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stderr.read().decode()) from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the oxigraph server did not answer within 10 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
