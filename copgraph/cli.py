@@ -85,8 +85,25 @@ def build(root, out) -> None:
 @main.command()
 @ROOT_OPTION
 def validate(root) -> None:
-    """Run every check of the build (records, references, quotes, shapes) without writing."""
+    """Run every check (records, references, quotes, shapes, quality queries) without writing.
+
+    The quality queries are copgraph/quality/*.rq: each must return no rows.
+    """
+    from copgraph.kg import KnowledgeGraph
+    from copgraph.quality import run_checks
+    from copgraph.store import RdflibStore
+
     built = _build(_paths(root))
+    failed = {
+        name: rows
+        for name, rows in run_checks(KnowledgeGraph(RdflibStore(built.graph))).items()
+        if len(rows)
+    }
+    for name, rows in failed.items():
+        click.echo(f"quality check {name} found {len(rows)} row(s):", err=True)
+        click.echo(rows.to_string(index=False), err=True)
+    if failed:
+        sys.exit(1)
     click.echo(f"valid: {len(built.records)} records, {len(built.graph)} triples")
 
 
@@ -316,3 +333,39 @@ if __name__ == "__main__":
 
 # Sub-commands that live in their own modules register themselves on `main`.
 from copgraph import cli_network  # noqa: E402,F401
+
+
+@main.command("coverage")
+@ROOT_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 when anything is missing or unexplained.")
+def coverage_command(root, strict) -> None:
+    """What the report mentions that the graph lacks, and coverage per report section.
+
+    Scans for people (Mr., Ms., Dr., H.E. followed by a name) and for names that look like
+    organizations; a mention is explained when the graph holds it or when
+    data/coverage-ignore.yaml lists it with a reason.
+    """
+    from copgraph.coverage import load_ignore, measure
+
+    paths = _paths(root)
+    built = _build(paths, quiet=True)
+    result = measure(
+        built.graph, built.source.report, load_ignore(paths.root / "data" / "coverage-ignore.yaml")
+    )
+    click.echo(result.sections.to_string(index=False))
+    click.echo("")
+    for title, items in (
+        ("people mentioned but missing from the graph", result.missing_people),
+        (
+            "organization-like names neither in the graph nor ignored",
+            result.unexplained_organizations,
+        ),
+    ):
+        click.echo(f"{title}: {len(items)}")
+        for text, section, line in items:
+            click.echo(f"  line {line:>4} (section {section or '-'}): {text}")
+    click.echo(f"quotes outside any numbered section: {len(result.quotes_outside_sections)}")
+    for quote in result.quotes_outside_sections:
+        click.echo(f"  {quote[:100]}")
+    if strict and not result.complete:
+        sys.exit(1)
