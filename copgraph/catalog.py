@@ -13,7 +13,9 @@ node of that class), ``country`` (ISO alpha-2/alpha-3, id or name), ``string``, 
 ``integer``. Values are bound as RDF terms in an escaped ``VALUES`` block placed at the
 top of the query's outer ``WHERE`` group, as variable ``?p_<name>`` (``org`` binds
 ``?p_org``), so the result columns keep their own names; no value is ever spliced into
-the query's own text. ``lists`` names columns whose cells are ``; ``-joined lists, returned sorted.
+the query's own text. ``lists`` names columns whose cells are ``; ``-joined lists, returned
+sorted without empty items (write ``GROUP_CONCAT(DISTINCT COALESCE(?x, ""); ...)``: rdflib
+fails on an unbound value in a DISTINCT aggregate).
 
 >>> q = parse_query_file(QUERY_DIR / "partners-of.rq")
 >>> q.name, [p.name for p in q.params], q.columns[:2]
@@ -191,5 +193,5 @@ def tidy_list(cell: object, compact_iri) -> object:
     """Sort and de-duplicate a '; '-joined cell, compacting any IRIs in it."""
     if not isinstance(cell, str) or not cell:
         return cell
-    items = {compact_iri(i) if "://" in i else i for i in cell.split(LIST_SEPARATOR) if i}
-    return LIST_SEPARATOR.join(sorted(items))
+    items = {compact_iri(i) if "://" in i else i for i in cell.split(LIST_SEPARATOR) if i.strip()}
+    return LIST_SEPARATOR.join(sorted(items)) or None
