@@ -53,7 +53,8 @@ def main() -> None:
     stores = ["rdflib", "oxigraph", f"oxigraph:{folder}"]
     results = {store: measure(store, args.repeat) for store in stores}
     base_total, base_catalog, _ = results["rdflib"]
-    print(f"{'store':<28}{'open+catalog s':>16}{'ratio':>8}{'catalog s':>12}{'ratio':>8}{'rows':>7}")
+    header = ("open+catalog s", "ratio", "catalog s", "ratio", "rows")
+    print(f"{'store':<28}{header[0]:>16}{header[1]:>8}{header[2]:>12}{header[3]:>8}{header[4]:>7}")
     for store, (total, catalog, rows) in results.items():
         label = "oxigraph:FOLDER" if store.startswith("oxigraph:") else store
         print(

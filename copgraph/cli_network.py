@@ -1,3 +1,365 @@
 """CLI commands for the partnership network: network summary/ego/country, export, viz."""
 
-from copgraph.cli import main  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from copgraph.cli import (
+    FORMAT_OPTION,
+    ROOT_OPTION,
+    STORE_OPTION,
+    _fail,
+    _open,
+    _paths,
+    _run,
+    main,
+)
+
+FOLD_OPTION = click.option(
+    "--fold",
+    is_flag=True,
+    help="Fold sub-organizations into their parents (UNICEF Mongolia into UNICEF).",
+)
+COUNTRY_OPTION = click.option(
+    "--country",
+    default=None,
+    metavar="ISO2",
+    help="Keep the ties of one country: ISO code, id or name (MN, mongolia, Mongolia).",
+)
+KIND_OPTION = click.option(
+    "--kind",
+    default=None,
+    help="Keep one kind of tie: funding, agreement, co-organization, co-production, "
+    "membership, support, collaboration, review, 'shared output', 'shared event'.",
+)
+
+
+def _graph(kg, fold: bool, country: str | None, kind: str | None):
+    """Load the network data once and build the organization graph; mistakes exit 2."""
+    from copgraph import network
+
+    def build():
+        data = network.load(kg)
+        code = network.resolve_country(kg, country, data) if country else None
+        return data, network.partnership_graph(data, fold=fold, country=code, kind=kind)
+
+    return _run(build)
+
+
+def _notes(frame, fmt: str) -> None:
+    """Fragility notes: after a table, or on stderr so csv/json stay clean."""
+    for note in frame.attrs.get("notes", []):
+        click.echo(f"note: {note}", err=fmt != "table")
+
+
+def _emit(frame, fmt: str) -> None:
+    from copgraph.output import render
+
+    click.echo(render(frame, fmt), nl=False)
+    _notes(frame, fmt)
+
+
+@main.group("network")
+def network_group() -> None:
+    """Who works with whom: the organization partnership network (NetworkX).
+
+    \b
+    A tie joins two organizations the graph records as partners, or that produced the
+    same output or organized the same event; its weight is the number of quotes behind it.
+
+    \b
+    Examples:
+      copgraph network summary
+      copgraph network ego UNICEF --fold
+      copgraph network country MN --format csv
+    """
+
+
+@network_group.command("summary")
+@click.option("--top", default=5, show_default=True, help="How many organizations per ranking.")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def summary_command(top, fold, country, kind, store, fmt, root) -> None:
+    """Nodes, ties, density, components, top organizations by each centrality,
+    Louvain communities with modularity, brokers and stakeholder mixing."""
+    from copgraph import network
+    from copgraph.output import render
+
+    kg = _open(store, False, root)
+    _, graph = _graph(kg, fold, country, kind)
+    frame = network.summary(graph, top=top)
+    if fmt != "table":
+        click.echo(render(frame, fmt), nl=False)
+        return
+    for section, rows in frame.groupby("section", sort=False):
+        click.secho(f"\n{section}", bold=True)
+        if section == "notes":
+            for note in rows["name"]:
+                click.echo(f"note: {note}")
+            continue
+        if section in ("graph", "stakeholder mixing"):
+            shown = rows[["name", "value"]].rename(columns={"name": "measure"})
+        elif section == "communities":
+            parts = rows[rows["rank"] != ""]
+            shown = parts[["rank", "value", "id", "name"]].rename(
+                columns={"rank": "community", "value": "size", "id": "members", "name": "names"}
+            )
+            click.echo(render(shown.reset_index(drop=True), "table"), nl=False)
+            for q in rows[rows["name"] == "modularity"]["value"]:
+                click.echo(f"modularity (Louvain, seed {network.SEED}): {q}")
+            continue
+        else:
+            shown = rows[["rank", "id", "name", "value"]]
+        click.echo(render(shown.reset_index(drop=True), "table"), nl=False)
+
+
+@network_group.command("ego")
+@click.argument("org")
+@click.option("--radius", default=1, show_default=True, help="How many steps out.")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
+    """ORG's partners (id, acronym or name), each tie with its kinds, weight and quotes."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+    node = _run(lambda: network.resolve_org(kg, org))
+    data, graph = _graph(kg, fold, country, kind)
+    if fold:
+        node = data.root(node)
+    if node not in graph:
+        click.echo(f"{node} has no recorded ties in this graph", err=True)
+    _emit(network.ego(graph, node, radius=radius), fmt)
+
+
+@network_group.command("country")
+@click.argument("country")
+@FOLD_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def country_command(country, fold, store, fmt, root) -> None:
+    """The organizations at work in COUNTRY (ISO code, id or name) and their share of its
+    partnerships, outputs and events."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+
+    def build():
+        data = network.load(kg)
+        return data, network.resolve_country(kg, country, data)
+
+    data, code = _run(build)
+    frame = network.country_partners(data, code, fold=fold)
+    if fmt == "table":
+        info = data.countries[code]
+        role = "beneficiary country" if info["beneficiary"] else "not a beneficiary country"
+        click.echo(f"{info['label']} ({code}), {role}")
+    _emit(frame, fmt)
+
+
+@network_group.command("countries")
+@click.option("--all", "everyone", is_flag=True, help="Every country, not only beneficiaries.")
+@FOLD_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def countries_command(everyone, fold, store, fmt, root) -> None:
+    """Each beneficiary country's partner profile: organizations, kinds, top partner."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+    frame = _run(
+        lambda: network.country_profiles(
+            network.load(kg), fold=fold, beneficiaries_only=not everyone
+        )
+    )
+    _emit(frame, fmt)
+
+
+@network_group.command("centrality")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def centrality_command(fold, country, kind, store, fmt, root) -> None:
+    """Degree, weighted degree, betweenness and eigenvector centrality of every organization."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+    _, graph = _graph(kg, fold, country, kind)
+    _emit(network.centrality(graph), fmt)
+
+
+@network_group.command("brokers")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def brokers_command(fold, country, kind, store, fmt, root) -> None:
+    """Organizations whose partners span the most stakeholder kinds."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+    _, graph = _graph(kg, fold, country, kind)
+    _emit(network.brokers(graph), fmt)
+
+
+@network_group.command("mixing")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@FORMAT_OPTION
+@ROOT_OPTION
+def mixing_command(fold, country, kind, store, fmt, root) -> None:
+    """The stakeholder-kind mixing matrix (ties between kinds) and its assortativity."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+    _, graph = _graph(kg, fold, country, kind)
+    from copgraph.output import render
+
+    matrix = network.mixing_matrix(graph).reset_index()
+    assort = network.assortativity(graph)
+    if fmt == "table":
+        click.echo(render(matrix, fmt), nl=False)
+        click.echo(f"kind assortativity: {assort['assortativity'].iloc[0]}")
+        _notes(assort, fmt)
+    else:
+        _emit(matrix, fmt)
+
+
+GRAPHS = (
+    "organizations",
+    "organization-output",
+    "organization-event",
+    "person-session",
+    "country-organization",
+)
+
+
+def _named_graph(data, which: str, fold: bool, country: str | None, kind: str | None):
+    from copgraph import network
+
+    if which == "organizations":
+        return network.partnership_graph(data, fold=fold, country=country, kind=kind)
+    if which == "organization-output":
+        return network.organization_output_graph(data, fold=fold, country=country)
+    if which == "organization-event":
+        return network.organization_event_graph(data, fold=fold, country=country)
+    if which == "person-session":
+        return network.person_session_graph(data)
+    return network.country_organization_graph(data, fold=fold)
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="graphml (Gephi, yEd, Cytoscape), gexf (Gephi) or json (NetworkX node-link).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The file to write.",
+)
+@click.option(
+    "--graph",
+    "which",
+    type=click.Choice(GRAPHS),
+    default="organizations",
+    show_default=True,
+    help="Which network: the organization partnership graph or a bipartite one.",
+)
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@ROOT_OPTION
+def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
+    """Write the network for Gephi and other tools; NetworkX reads it back unchanged
+    (list attributes are JSON text in GraphML and GEXF)."""
+    from copgraph import network
+
+    kg = _open(store, False, root)
+
+    def build():
+        data = network.load(kg)
+        code = network.resolve_country(kg, country, data) if country else None
+        return _named_graph(data, which, fold, code, kind)
+
+    graph = _run(build)
+    path = Path(out)
+    _make_parent(path)
+    network.export(graph, path, fmt)
+    click.echo(
+        f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, {fmt})"
+    )
+
+
+@main.command("viz")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The HTML page to write (default: data/build/network.html).",
+)
+@click.option("--png", type=click.Path(dir_okay=False), default=None, help="Also draw a PNG.")
+@FOLD_OPTION
+@COUNTRY_OPTION
+@KIND_OPTION
+@STORE_OPTION
+@ROOT_OPTION
+def viz_command(out, png, fold, country, kind, store, root) -> None:
+    """Write the partnership network as one offline HTML page (and a PNG with --png).
+
+    The page needs no network: every script and style is inline. Hover for names, kinds,
+    countries and the quotes behind each tie; filter by country and partnership kind."""
+    from copgraph import viz
+
+    kg = _open(store, False, root)
+    _, graph = _graph(kg, fold, country, kind)
+    target = Path(out) if out else _paths(root).out_dir / "network.html"
+    for path in (target, Path(png) if png else None):
+        if path is not None:
+            _make_parent(path)
+    viz.write_page(graph, target)
+    click.echo(
+        f"wrote {target} ({graph.number_of_nodes()} organizations, {graph.number_of_edges()} ties)"
+    )
+    if png:
+        viz.write_png(graph, Path(png))
+        click.echo(f"wrote {png}")
+
+
+def _make_parent(path: Path) -> None:
+    """Create the output's folder; a path that cannot hold a file is a user error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"error: cannot create folder {path.parent}: {exc.strerror}", 2)
+    if path.is_dir():
+        _fail(f"error: {path} is a folder; give a file name", 2)

@@ -58,7 +58,7 @@ EDGE_KINDS = (
     "shared event",
 )
 #: Below this many nodes every ranking is called fragile.
-SMALL_GRAPH = 30
+SMALL_GRAPH = 50
 #: Louvain's seed: the same graph always gives the same communities.
 SEED = 42
 
@@ -76,7 +76,7 @@ def select(kg, name: str) -> pd.DataFrame:
     text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
     variables, rows = kg.store.select(sparql_prologue() + text)
     data = [[python_value(term, _local) for term in row] for row in rows]
-    return pd.DataFrame(data, columns=variables).astype(object)
+    return pd.DataFrame(data, columns=variables, dtype=object)
 
 
 @dataclass
@@ -153,7 +153,11 @@ def load(kg) -> NetworkData:
         }
     for org_id, info in data.organizations.items():
         info["label"] = info["label"] or org_id
-    for query, rtype in (("partnerships", "partnership"), ("outputs", "output"), ("events", "event")):
+    for query, rtype in (
+        ("partnerships", "partnership"),
+        ("outputs", "output"),
+        ("events", "event"),
+    ):
         for row in select(kg, query).to_dict("records"):
             rel = data.relations.setdefault(
                 row["relation"],
@@ -206,7 +210,11 @@ def resolve_country(kg, text: str, data: NetworkData | None = None) -> str:
     code = text.strip().upper()
     if code in data.countries:
         return code
-    node = _local(str(kg.resolve("country", text, "Country", "country")))
+    try:
+        node = _local(str(kg.resolve("country", text, "Country", "country")))
+    except QueryError as exc:
+        codes = ", ".join(sorted(data.countries))
+        raise QueryError(f"{exc} (ISO codes in the graph: {codes})") from None
     for iso2, info in data.countries.items():
         if info["id"] == node:
             return iso2
@@ -263,6 +271,7 @@ def _node_attrs(data: NetworkData, org_id: str) -> dict:
         "country_label": info.get("country_label", "")
         or data.countries.get(country, {}).get("label", ""),
         "parent": info.get("parent", ""),
+        "parent_label": data.org(info["parent"]).get("label", "") if info.get("parent") else "",
     }
 
 
@@ -416,9 +425,7 @@ def person_session_graph(source) -> nx.Graph:
     for row in data.participations:
         person, session = row["person"], row["session"]
         if person not in graph:
-            graph.add_node(
-                person, type="person", bipartite=0, label=row["person_label"] or person
-            )
+            graph.add_node(person, type="person", bipartite=0, label=row["person_label"] or person)
         if session not in graph:
             graph.add_node(
                 session, type="session", bipartite=1, label=row["session_label"] or session
@@ -427,14 +434,16 @@ def person_session_graph(source) -> nx.Graph:
             links[person, session]["roles"].add(row["role"])
         if row["organization"]:
             links[person, session]["organizations"].add(row["organization"])
+    ordered = nx.Graph(**graph.graph)  # nodes in id order, whatever the rows' order
+    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
     for (person, session), link in sorted(links.items()):
-        graph.add_edge(
+        ordered.add_edge(
             person,
             session,
             roles=sorted(link["roles"]),
             organizations=sorted(link["organizations"]),
         )
-    return nx.Graph(nx.subgraph(graph, sorted(graph)))  # a stable node order
+    return ordered
 
 
 def project(bipartite: nx.Graph, side: str) -> nx.Graph:
@@ -489,6 +498,10 @@ def country_organization_graph(source, *, fold: bool = False) -> nx.Graph:
 # -- fragility -----------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def fragility_notes(graph: nx.Graph) -> list[str]:
     """Where the numbers of a small graph should be read with care, in plain words."""
     n, m = graph.number_of_nodes(), graph.number_of_edges()
@@ -497,7 +510,8 @@ def fragility_notes(graph: nx.Graph) -> list[str]:
         return ["the graph is empty: there is nothing to measure"]
     if n < SMALL_GRAPH:
         notes.append(
-            f"only {n} organizations and {m} ties: one more partnership in the data can "
+            f"only {_count(n, 'organization')} and {_count(m, 'tie')}: one more partnership "
+            "in the data can "
             "reorder any ranking; read the numbers as a description of this report, not as "
             "a measure of importance"
         )
@@ -507,6 +521,13 @@ def fragility_notes(graph: nx.Graph) -> list[str]:
             f"{parts} separate components: betweenness only counts paths inside a "
             "component, and eigenvector centrality is near 0 outside the largest one"
         )
+    if m:
+        hub, degree = sorted(graph.degree, key=lambda nd: (-nd[1], str(nd[0])))[0]
+        if degree / m >= 0.3:
+            notes.append(
+                f"{hub} takes part in {degree} of the {m} ties ({degree / m:.0%}): the "
+                f"rankings mostly say how close an organization is to {hub}"
+            )
     largest = graph.graph.get("largest_relation", 0)
     if largest >= 4:
         notes.append(
@@ -517,7 +538,7 @@ def fragility_notes(graph: nx.Graph) -> list[str]:
 
 
 def _frame(rows: list[dict], columns: list[str], notes: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns).astype(object)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
     frame.attrs["notes"] = notes
     return frame
 
@@ -591,8 +612,8 @@ def communities(graph: nx.Graph, seed: int = SEED, resolution: float = 1.0) -> p
         {
             "community": i,
             "size": len(part),
-            "members": "; ".join(part),
-            "names": "; ".join(graph.nodes[n].get("short", n) for n in part),
+            "members": "; ".join(map(str, part)),
+            "names": "; ".join(str(graph.nodes[n].get("short", n)) for n in part),
             "kinds": "; ".join(
                 f"{k} {c}"
                 for k, c in sorted(
@@ -763,9 +784,7 @@ def country_profiles(source, *, fold: bool = False, beneficiaries_only: bool = T
             continue
         partners = country_partners(data, iso2, fold=fold)
         active = partners[partners["relations"] > 0]
-        total = sum(
-            1 for r in data.relations.values() if iso2 in data.relation_countries(r)
-        )
+        total = sum(1 for r in data.relations.values() if iso2 in data.relation_countries(r))
         top = active.iloc[0] if len(active) else None
         mix = Counter(active["kind"]) if len(active) else Counter()
         rows.append(
@@ -809,10 +828,18 @@ def overview(graph: nx.Graph) -> pd.DataFrame:
         ("density", round(nx.density(graph), 4) if n > 1 else 0.0),
         ("components", len(parts)),
         ("largest component", len(parts[0]) if parts else 0),
-        ("evidence behind the ties", len({q["evidence"] for *_, qs in graph.edges(data="quotes") for q in qs or []})),
-        ("organizations without ties (not in the graph)", graph.graph.get("organizations_without_ties", 0)),
+        (
+            "evidence behind the ties",
+            len({q["evidence"] for *_, qs in graph.edges(data="quotes") for q in qs or []}),
+        ),
+        (
+            "organizations without ties (not in the graph)",
+            graph.graph.get("organizations_without_ties", 0),
+        ),
     ]
-    return _frame([{"measure": k, "value": v} for k, v in rows], ["measure", "value"], fragility_notes(graph))
+    return _frame(
+        [{"measure": k, "value": v} for k, v in rows], ["measure", "value"], fragility_notes(graph)
+    )
 
 
 def summary(graph: nx.Graph, top: int = 5, seed: int = SEED) -> pd.DataFrame:
@@ -907,15 +934,25 @@ def export(graph: nx.Graph, path: Path, fmt: str) -> Path:
 
 
 def read_export(path: Path, fmt: str) -> nx.Graph:
-    """Read an export back into NetworkX."""
+    """Read an export back into NetworkX, without what the readers add on their own (GEXF's
+    edge ``id`` and ``mode``, GraphML's ``node_default``/``edge_default``). GEXF has no
+    place for graph attributes other than the name."""
     import json
 
-    if fmt == "graphml":
-        return nx.read_graphml(path)
-    if fmt == "gexf":
-        return nx.read_gexf(path)
     if fmt == "json":
-        return nx.node_link_graph(
-            json.loads(Path(path).read_text(encoding="utf-8")), edges="edges"
-        )
-    raise ValueError(f"unknown export format {fmt!r}: graphml, gexf or json")
+        return nx.node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")), edges="edges")
+    if fmt == "graphml":
+        graph = nx.read_graphml(path)
+    elif fmt == "gexf":
+        graph = nx.read_gexf(path)
+        for *_, attrs in graph.edges(data=True):
+            attrs.pop("id", None)
+            weight = attrs.get("weight")
+            if isinstance(weight, float) and weight.is_integer():
+                attrs["weight"] = int(weight)
+        graph.graph.pop("mode", None)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}: graphml, gexf or json")
+    for key in ("node_default", "edge_default"):
+        graph.graph.pop(key, None)
+    return graph

@@ -41,7 +41,10 @@ def ask(graph, query: str) -> bool:
 
 
 def select(graph, query: str) -> list:
-    return [tuple(str(v) if v is not None else None for v in row) for row in graph.query(PREFIXES + query)]
+    return [
+        tuple(str(v) if v is not None else None for v in row)
+        for row in graph.query(PREFIXES + query)
+    ]
 
 
 # -- completeness ----------------------------------------------------------------------------
@@ -50,7 +53,11 @@ def select(graph, query: str) -> list:
 def agenda_and_speaker_names(report) -> set[str]:
     """Names after an honorific in the agenda (Section 5) and in each "Speakers" paragraph."""
     agenda = report.text[report.text.index(" 5. Full Agenda") :]
-    names = set(re.findall(r"(?:Mr\.|Ms\.|Dr\.|H\.E\.(?: Mr\.)?)\s+([A-Z][\w’'-]+(?:[ \t]+[A-Z][\w’'-]+)*)", agenda))
+    names = set(
+        re.findall(
+            r"(?:Mr\.|Ms\.|Dr\.|H\.E\.(?: Mr\.)?)\s+([A-Z][\w’'-]+(?:[ \t]+[A-Z][\w’'-]+)*)", agenda
+        )
+    )
     names.add("Hangyu Zhou")  # the agenda names the Session 5 moderator without an honorific
     return names
 
@@ -85,7 +92,9 @@ def test_coverage_finds_no_missing_person_and_no_unexplained_organization(graph,
     assert result.unexplained_organizations == []
     assert result.quotes_outside_sections == []
     per_section = result.sections.set_index("section")
-    assert (per_section.loc[["1", "2", "3", "4.1.1", "4.2.1", "4.3", "4.5", "5"], "quotes"] > 0).all()
+    assert (
+        per_section.loc[["1", "2", "3", "4.1.1", "4.2.1", "4.3", "4.5", "5"], "quotes"] > 0
+    ).all()
 
 
 def test_coverage_reports_a_person_the_graph_lacks(graph):
@@ -124,7 +133,11 @@ def test_contradictions_are_kept_and_queryable(graph):
            }""",
     )
     abouts = {r[0].rsplit("/", 1)[-1] for r in rows}
-    assert {"cop-asia-pacific-project", "session-4", "pakistan-digital-inclusion-week-2023"} <= abouts
+    assert {
+        "cop-asia-pacific-project",
+        "session-4",
+        "pakistan-digital-inclusion-week-2023",
+    } <= abouts
     assert len({r[0] for r in rows}) >= 8
 
 
