@@ -58,8 +58,13 @@ def main() -> None:
 
     \b
     Start with:
-      copgraph build        check data/curated, validate, write data/build/
-      copgraph stats        counts per class and per report section
+      copgraph build                         check data/curated, validate, write data/build/
+      copgraph stats                         counts per class and per report section
+      copgraph queries                       the named questions
+      copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)
+      copgraph sparql 'SELECT ...'           ask your own
+      copgraph network summary               who carries the programme
+      copgraph viz -o out/network.html       the network as one offline page
     """
 
 
@@ -328,13 +333,6 @@ def load_command(store, root) -> None:
         _fail(f"error: {exc}")
 
 
-if __name__ == "__main__":
-    main()
-
-# Sub-commands that live in their own modules register themselves on `main`.
-from copgraph import cli_network  # noqa: E402,F401
-
-
 @main.command("coverage")
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing or unexplained.")
@@ -369,3 +367,7 @@ def coverage_command(root, strict) -> None:
         click.echo(f"  {quote[:100]}")
     if strict and not result.complete:
         sys.exit(1)
+
+
+# Sub-commands that live in their own modules register themselves on `main`.
+from copgraph import cli_network  # noqa: E402,F401

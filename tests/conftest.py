@@ -61,7 +61,7 @@ def project(tmp_path):
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     """Run the real ``copgraph`` command in a subprocess, as a user would."""
     return subprocess.run(
-        [sys.executable, "-m", "copgraph.cli", *args],
+        [sys.executable, "-m", "copgraph", *args],
         capture_output=True,
         text=True,
         cwd=cwd or ROOT,

@@ -236,3 +236,12 @@ def test_there_are_at_least_twenty_spot_checks():
 @pytest.mark.parametrize("fact", sorted(SPOT_CHECKS))
 def test_spot_check(graph, fact):
     assert ask(graph, SPOT_CHECKS[fact]), fact
+
+
+def test_cli_coverage_prints_sections_and_passes_strict():
+    from .conftest import run_cli
+
+    result = run_cli("coverage", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "people mentioned but missing from the graph: 0" in result.stdout
+    assert "4.2.1" in result.stdout and "Keynote address" in result.stdout

@@ -247,3 +247,22 @@ def test_cli_table_shows_a_row_count():
     expected = len(open_graph("oxigraph").query("partners-of", org="itu"))
     assert result.stdout.rstrip().splitlines()[-1] == f"({expected} rows)"
     assert "funding" in result.stdout
+
+
+def test_cli_load_uploads_to_a_server_that_then_answers(oxigraph_server, kg_oxigraph):
+    loaded = run_cli("load", "--store", oxigraph_server)
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"into {oxigraph_server}" in loaded.stdout
+    result = run_cli(
+        "query",
+        "partners-of",
+        "-p",
+        "org=ITU",
+        "--store",
+        f"{oxigraph_server}/query",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    served = {row["partner"] for row in json.loads(result.stdout)}
+    assert served == set(kg_oxigraph.query("partners-of", org="itu").partner)
