@@ -113,6 +113,26 @@ def load_catalog(directory: Path = QUERY_DIR) -> dict[str, NamedQuery]:
     return {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
 
 
+def catalog_frame(catalog: dict[str, NamedQuery] | None = None):
+    """The catalog as a table: name, title, description, parameters, columns."""
+    import pandas as pd
+
+    rows = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "parameters": "; ".join(
+                f"{p.name} ({p.type_label}, {'required' if p.required else 'optional'})"
+                for p in q.params
+            ),
+            "columns": ", ".join(q.columns),
+        }
+        for q in (catalog or load_catalog()).values()
+    ]
+    return pd.DataFrame(rows, columns=["name", "title", "description", "parameters", "columns"])
+
+
 def internal_query(name: str) -> str:
     return (INTERNAL_DIR / f"{name}.rq").read_text(encoding="utf-8")
 

@@ -192,22 +192,9 @@ def queries_command(fmt) -> None:
     from copgraph.output import render
 
     if fmt != "table":
-        import pandas as pd
+        from copgraph.catalog import catalog_frame
 
-        rows = [
-            {
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "parameters": "; ".join(
-                    f"{p.name} ({p.type_label}, {'required' if p.required else 'optional'})"
-                    for p in q.params
-                ),
-                "columns": ", ".join(q.columns),
-            }
-            for q in load_catalog().values()
-        ]
-        click.echo(render(pd.DataFrame(rows), fmt), nl=False)
+        click.echo(render(catalog_frame(), fmt), nl=False)
         return
     for q in load_catalog().values():
         click.secho(q.name, bold=True, nl=False)

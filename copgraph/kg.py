@@ -22,6 +22,7 @@ from copgraph.catalog import (
     NamedQuery,
     QueryError,
     bind_values,
+    catalog_frame,
     internal_query,
     iri_param,
     literal_param,
@@ -53,20 +54,8 @@ class KnowledgeGraph:
 
     # -- the catalog ----------------------------------------------------------------------
     def catalog(self) -> pd.DataFrame:
-        rows = [
-            {
-                "name": q.name,
-                "title": q.title,
-                "description": q.description,
-                "parameters": ", ".join(
-                    f"{p.name} ({p.type_label}, {'required' if p.required else 'optional'})"
-                    for p in q.params
-                ),
-                "columns": ", ".join(q.columns),
-            }
-            for q in self._catalog.values()
-        ]
-        return pd.DataFrame(rows)
+        """The named queries: name, title, description, parameters, columns."""
+        return catalog_frame(self._catalog)
 
     def named(self, name: str) -> NamedQuery:
         if name not in self._catalog:
@@ -220,10 +209,12 @@ def check_query(text: str, allow_service: bool = False) -> str:
 
 
 def syntax_message(exc: ParseException, offset_lines: int) -> str:
+    """Line and column in the user's own text, the offending text, and a caret under it."""
     line = max(1, exc.lineno - offset_lines)
+    near = exc.line[exc.col - 1 :].strip()[:30] or "the end of the query"
     pointer = " " * (exc.col - 1) + "^"
     return (
-        f"SPARQL syntax error at line {line}, column {exc.col}: {exc.msg}\n"
+        f"SPARQL syntax error at line {line}, column {exc.col}, near '{near}': {exc.msg}\n"
         f"  {exc.line}\n  {pointer}"
     )
 

@@ -94,9 +94,6 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the Oxigraph store in {path}: {exc}") from None
 
-    def is_empty(self) -> bool:
-        return len(self.ox) == 0
-
     def load_ntriples(self, text: str) -> None:
         self.ox.clear()
         self.ox.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)

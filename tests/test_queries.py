@@ -266,3 +266,10 @@ def test_cli_load_uploads_to_a_server_that_then_answers(oxigraph_server, kg_oxig
     assert result.returncode == 0, result.stderr
     served = {row["partner"] for row in json.loads(result.stdout)}
     assert served == set(kg_oxigraph.query("partners-of", org="itu").partner)
+
+
+def test_a_name_shared_by_two_nodes_is_refused_with_both_ids(kg_oxigraph):
+    # two people hold a post titled "Executive Director": the evidence query cannot guess
+    with pytest.raises(QueryError, match="names more than one node") as caught:
+        kg_oxigraph.query("evidence", subject="Executive Director")
+    assert "guillaume-landry" in str(caught.value) and "qindeel-shujaat" in str(caught.value)
