@@ -112,7 +112,7 @@ TYPES: dict[str, RecordType] = {
             "posts",
             "Post",
             _common(
-                Field("title", "string", required=True),
+                Field("title", "string", doc="as the report words it; none when it gives none"),
                 Field("organization", "ref", required=True, targets=ORG),
                 with_id=False,
             ),
