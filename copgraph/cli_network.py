@@ -36,6 +36,20 @@ KIND_OPTION = click.option(
 )
 
 
+def graph_options(command):
+    """The options every network view takes: which graph, on which store, in which format."""
+    for option in (
+        ROOT_OPTION,
+        FORMAT_OPTION,
+        STORE_OPTION,
+        KIND_OPTION,
+        COUNTRY_OPTION,
+        FOLD_OPTION,
+    ):
+        command = option(command)
+    return command
+
+
 def _graph(kg, fold: bool, country: str | None, kind: str | None):
     """Load the network data once and build the organization graph; mistakes exit 2."""
     from copgraph import network
@@ -79,12 +93,7 @@ def network_group() -> None:
 
 @network_group.command("summary")
 @click.option("--top", default=5, show_default=True, help="How many organizations per ranking.")
-@FOLD_OPTION
-@COUNTRY_OPTION
-@KIND_OPTION
-@STORE_OPTION
-@FORMAT_OPTION
-@ROOT_OPTION
+@graph_options
 def summary_command(top, fold, country, kind, store, fmt, root) -> None:
     """Nodes, ties, density, components, top organizations by each centrality,
     Louvain communities with modularity, brokers and stakeholder mixing."""
@@ -122,12 +131,7 @@ def summary_command(top, fold, country, kind, store, fmt, root) -> None:
 @network_group.command("ego")
 @click.argument("org")
 @click.option("--radius", default=1, show_default=True, help="How many steps out.")
-@FOLD_OPTION
-@COUNTRY_OPTION
-@KIND_OPTION
-@STORE_OPTION
-@FORMAT_OPTION
-@ROOT_OPTION
+@graph_options
 def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
     """ORG's partners (id, acronym or name), each tie with its kinds, weight and quotes."""
     from copgraph import network
@@ -188,12 +192,7 @@ def countries_command(everyone, fold, store, fmt, root) -> None:
 
 
 @network_group.command("centrality")
-@FOLD_OPTION
-@COUNTRY_OPTION
-@KIND_OPTION
-@STORE_OPTION
-@FORMAT_OPTION
-@ROOT_OPTION
+@graph_options
 def centrality_command(fold, country, kind, store, fmt, root) -> None:
     """Degree, weighted degree, betweenness and eigenvector centrality of every organization."""
     from copgraph import network
@@ -204,12 +203,7 @@ def centrality_command(fold, country, kind, store, fmt, root) -> None:
 
 
 @network_group.command("brokers")
-@FOLD_OPTION
-@COUNTRY_OPTION
-@KIND_OPTION
-@STORE_OPTION
-@FORMAT_OPTION
-@ROOT_OPTION
+@graph_options
 def brokers_command(fold, country, kind, store, fmt, root) -> None:
     """Organizations whose partners span the most stakeholder kinds."""
     from copgraph import network
@@ -220,12 +214,7 @@ def brokers_command(fold, country, kind, store, fmt, root) -> None:
 
 
 @network_group.command("mixing")
-@FOLD_OPTION
-@COUNTRY_OPTION
-@KIND_OPTION
-@STORE_OPTION
-@FORMAT_OPTION
-@ROOT_OPTION
+@graph_options
 def mixing_command(fold, country, kind, store, fmt, root) -> None:
     """The stakeholder-kind mixing matrix (ties between kinds) and its assortativity."""
     from copgraph import network
