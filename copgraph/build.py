@@ -7,9 +7,11 @@ written unless there are none. The same inputs give byte-identical output files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -553,7 +555,9 @@ def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, sorted: byte-identical for the same graph."""
-    lines = graph.serialize(format="nt").splitlines()
+    # split on "\n" only: str.splitlines() would also cut a literal holding U+2028, U+0085,
+    # \x0b, \x0c or \x1c, which the N-Triples writer leaves unescaped
+    lines = graph.serialize(format="nt").split("\n")
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
@@ -581,50 +585,145 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_outputs(graph: Graph, out_dir: Path) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+OUTPUT_NAMES = ("copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld")
+STAMP = "stamp.json"
+
+
+class OutputError(Exception):
+    """The built graph could not be written (folder not writable, disk full ...)."""
+
+
+def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dict[str, Path]:
+    """Write every output atomically, then the stamp that covers inputs and outputs.
+
+    Each file goes to a temporary file in the same folder, is fsynced and renamed into
+    place, so a reader sees the old file or the new one, never half of one. The stamp is
+    written last: a build killed before it leaves a stamp that no longer matches the
+    outputs, and the next query rebuilds instead of trusting them.
+    """
     files = {
         "copgraph.ttl": to_turtle(graph),
         "copgraph.nt": to_ntriples(graph),
         "copgraph.jsonld": to_jsonld(graph),
         "context.jsonld": json.dumps(context(), indent=1, sort_keys=True) + "\n",
     }
+    data = {name: text.encode("utf-8") for name, text in files.items()}
+    stamp = {
+        "inputs": digest,
+        "outputs": {name: hashlib.sha256(body).hexdigest() for name, body in data.items()},
+    }
     written = {}
-    for name, text in files.items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8")
-        written[name] = path
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, body in data.items():
+            write_atomic(out_dir / name, body)
+            written[name] = out_dir / name
+        write_atomic(out_dir / STAMP, (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
+        _fsync_folder(out_dir)
+    except OSError as exc:
+        raise OutputError(os_error_message("cannot write the graph", exc, out_dir)) from None
     return written
+
+
+def write_atomic(path: Path, body: bytes) -> None:
+    """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    )
+    try:
+        with handle:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the renames durable (where the platform lets a folder be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def os_error_message(what: str, exc: OSError, where: Path | None = None) -> str:
+    """One line for an OSError: what failed, on which file, and the system's reason."""
+    target = exc.filename or where
+    reason = exc.strerror or str(exc)
+    return f"{what}: {target}: {reason}" if target else f"{what}: {reason}"
 
 
 # -- the built graph, reused while its inputs are unchanged ---------------------------------
 
 
-def inputs_digest(paths: Paths = Paths()) -> str:
-    """A digest of everything the graph is built from: data, ontology and build code."""
-    digest = hashlib.sha256()
+def input_files(paths: Paths) -> list[Path]:
+    """Everything the graph is built from: curated data, report, ontology, build code."""
     code = Path(__file__).parent
-    files = (
-        sorted(paths.curated_dir.glob("*.yaml"))
+    curated = sorted(p for pattern in ("*.yaml", "*.yml") for p in paths.curated_dir.glob(pattern))
+    return (
+        curated
         + sorted(paths.source_dir.glob("*"))
         + sorted(paths.ontology_dir.rglob("*.ttl"))
         + [code / name for name in ("build.py", "records.py", "evidence.py", "namespaces.py")]
     )
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def inputs_digest(paths: Paths = Paths()) -> str:
+    """A digest of everything the graph is built from: data, ontology and build code."""
+    digest = hashlib.sha256()
+    for path in input_files(paths):
+        try:
+            body = path.read_bytes()
+        except OSError as exc:  # a folder or unreadable file: the build will say which
+            body = f"<{type(exc).__name__}>".encode()
+        digest.update(path.name.encode() + b"\0" + body + b"\0")
     return digest.hexdigest()
 
 
+def read_stamp(out_dir: Path) -> dict | None:
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def stale_reason(out_dir: Path, digest: str) -> str | None:
+    """Why the built graph in ``out_dir`` cannot be served as it is, or None if it can."""
+    stamp = read_stamp(out_dir)
+    if stamp is None:
+        return "no complete build yet"
+    if stamp.get("inputs") != digest:
+        return "data/curated, the ontology or the build code changed"
+    expected = (stamp.get("outputs") or {}).get("copgraph.nt")
+    try:
+        actual = hashlib.sha256((out_dir / "copgraph.nt").read_bytes()).hexdigest()
+    except OSError:
+        return "copgraph.nt is missing"
+    if actual != expected:
+        return "copgraph.nt is incomplete or was changed after the build"
+    return None
+
+
 def ensure_built(paths: Paths = Paths(), progress=None) -> Path:
-    """Path to the built N-Triples, building (and validating) first if an input changed."""
+    """Path to the built N-Triples, building (and validating) first if it cannot be trusted.
+
+    The outputs are trusted only when the stamp matches the current inputs and the file's
+    own hash, so an edited, truncated or half-written graph is rebuilt, never served.
+    """
     out = paths.out_dir
-    nt, stamp = out / "copgraph.nt", out / "inputs.sha256"
     digest = inputs_digest(paths)
-    if nt.exists() and stamp.exists() and stamp.read_text().strip() == digest:
-        return nt
+    reason = stale_reason(out, digest)
+    if reason is None:
+        return out / "copgraph.nt"
     if progress:
-        progress("building the graph (data/curated or ontology changed) ...")
+        progress(f"building the graph ({reason}) ...")
     graph = build_graph(paths)
-    write_outputs(graph, out)
-    stamp.write_text(digest + "\n")
-    return nt
+    write_outputs(graph, out, digest)
+    return out / "copgraph.nt"

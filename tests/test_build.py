@@ -41,7 +41,13 @@ def test_two_builds_give_identical_bytes_whatever_the_hash_seed(tmp_path):
         result = run_cli("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert set(outputs[0]) == {"copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld"}
+    assert set(outputs[0]) == {
+        "copgraph.ttl",
+        "copgraph.nt",
+        "copgraph.jsonld",
+        "context.jsonld",
+        "stamp.json",
+    }
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], f"{name} differs between builds"
 
