@@ -22,7 +22,14 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
 from copgraph.namespaces import CG, ID, ISO3166, PREFIXES, SCHEMES, bind_prefixes
-from copgraph.records import Problem, Record, load_records, suggest
+from copgraph.records import (
+    Problem,
+    Record,
+    curated_files,
+    parse_documents,
+    read_curated,
+    suggest,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -439,13 +446,38 @@ def _hint(report: Report, quote: str) -> str:
         else:
             high = mid - 1
     shown = needle if len(needle) <= 80 else needle[:77] + "..."
+    hidden = invisible_characters(needle)
     if low < 12:
-        return f"'{shown}'"
+        return f"'{shown}'{hidden}"
     line = report.line_of(report._raw_offset[report.collapsed.find(needle[:low])])
     return (
         f"'{shown}' (the first {low} characters match near line {line}; "
-        f"it differs from: '{needle[low : low + 30]}')"
+        f"it differs from: '{needle[low : low + 30]}'){hidden}"
     )
+
+
+def invisible_characters(text: str) -> str:
+    """'; it holds U+200B ZERO WIDTH SPACE at character 12' for what the eye cannot tell.
+
+    Zero-width and other format characters, ligatures and odd spaces make a quote look
+    identical to the report's words while it differs; the hint names them by code point.
+    """
+    import unicodedata
+
+    found = []
+    for index, char in enumerate(text):
+        if char.isascii():
+            continue
+        decomposition = unicodedata.decomposition(char)
+        if unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp") or decomposition.startswith(
+            ("<compat>", "<noBreak>")
+        ):
+            name = unicodedata.name(char, "unnamed character")
+            found.append(f"U+{ord(char):04X} {name} at character {index + 1}")
+    if not found:
+        return ""
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return f"; it holds {', '.join(found[:3])}{more}, which the eye cannot tell apart"
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
@@ -494,7 +526,14 @@ def assemble(paths: Paths = Paths()) -> Built:
     except SourceError as exc:
         raise BuildError([str(exc)]) from None
     ontology = load_ontology(paths.ontology_dir)
-    records, problems = load_records(paths.curated_dir)
+    documents, unreadable = read_curated(paths.curated_dir)
+    records, problems = parse_documents(documents)
+    if unreadable:  # references into a file that did not parse would all look unknown
+        raise BuildError(
+            unreadable
+            + problems
+            + ["references and quotes are checked once every curated file can be read"]
+        )
     converter = _Converter(source, scheme_members(ontology), records)
     for record in records:
         if converter.files_of.get(record.id) == record.file:
@@ -508,8 +547,14 @@ def assemble(paths: Paths = Paths()) -> Built:
     return Built(graph=graph, records=records, source=source)
 
 
-def validate_shapes(graph: Graph, shapes_path: Path) -> list[str]:
-    """Run pySHACL; one readable line per violation (warnings included)."""
+def validate_shapes(
+    graph: Graph, shapes_path: Path, records: list[Record] | None = None
+) -> list[str]:
+    """Run pySHACL; one readable line per violation (warnings included).
+
+    With the records, each line names the curated file, record and field the node and
+    property came from, as the record checks do.
+    """
     from pyshacl import validate
 
     shapes = Graph().parse(shapes_path)
@@ -518,17 +563,52 @@ def validate_shapes(graph: Graph, shapes_path: Path) -> list[str]:
         return []
     from rdflib.namespace import SH
 
+    by_id = {record.id: record for record in records or []}
     lines = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
-        severity = results.value(result, SH.resultSeverity)
-        lines.append(
-            f"SHACL {str(severity).rsplit('#', 1)[-1]}: {_short(focus)}"
-            f"{' ' + _short(path) if path else ''}: {message}"
-        )
+        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        where = _locate(focus, path, by_id)
+        node = f"{_short(focus)}{' ' + _short(path) if path else ''}"
+        if where:
+            lines.append(f"{where}: {message} (SHACL {severity} on {node})")
+        else:
+            lines.append(f"SHACL {severity}: {node}: {message}")
     return sorted(lines)
+
+
+def _locate(focus, path, by_id: dict[str, Record]) -> str | None:
+    """'file: record 'x', field 'y'' for a node minted from a curated record, else None."""
+    text = str(focus)
+    if not text.startswith(str(ID)):
+        return None
+    parts = text[len(str(ID)) :].split("/")
+    index = next((i for i, part in enumerate(parts) if part in by_id), None)
+    if index is None:
+        return None
+    record = by_id[parts[index]]
+    field_name = _field_of(record, path)
+    if index == 0 and len(parts) == 2:  # a quantity's node: <record>/<field>
+        field_name = f"{parts[1]}.{field_name}" if field_name else parts[1]
+    from copgraph.records import _relative
+
+    field_part = f", field '{field_name}'" if field_name else ""
+    return f"{_relative(record.file)}: record '{record.id}'{field_part}"
+
+
+def _field_of(record: Record, path) -> str | None:
+    """The YAML field whose triples use the predicate ``path`` (None if none does)."""
+    if path is None:
+        return None
+    names = [name for name, predicate in PREDICATES.items() if predicate == path]
+    names += [name for (_, name), predicate in OVERRIDES.items() if predicate == path]
+    own = [n for n in names if record.type.field(n) is not None]
+    chosen = own or names
+    if chosen:
+        return chosen[0]
+    return {CG.minValue: "min", CG.maxValue: "max", CG.value: "value"}.get(path, _short(path))
 
 
 def _short(term) -> str:
@@ -544,7 +624,7 @@ def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
     """
     built = assemble(paths)
     if shapes:
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl")
+        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
         if violations:
             raise BuildError(violations)
     return built.graph
@@ -665,7 +745,7 @@ def os_error_message(what: str, exc: OSError, where: Path | None = None) -> str:
 def input_files(paths: Paths) -> list[Path]:
     """Everything the graph is built from: curated data, report, ontology, build code."""
     code = Path(__file__).parent
-    curated = sorted(p for pattern in ("*.yaml", "*.yml") for p in paths.curated_dir.glob(pattern))
+    curated = curated_files(paths.curated_dir)
     return (
         curated
         + sorted(paths.source_dir.glob("*"))

@@ -74,7 +74,7 @@ def _build(paths: Paths, quiet: bool = False):
         built = assemble(paths)
         if not quiet:
             _progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl")
+        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
         if violations:
             raise BuildError(violations)
     except BuildError as exc:
