@@ -16,7 +16,7 @@ import pandas as pd
 from pyparsing import ParseException
 from rdflib import Graph, URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from copgraph.build import Paths, ensure_built
@@ -41,6 +41,7 @@ from copgraph.store import (
     Store,
     StoreError,
     brief,
+    parse_rdflib,
     parse_store_spec,
 )
 
@@ -242,7 +243,7 @@ def check_query(text: str, allow_service: bool = False) -> str:
 def _check_one(text: str, allow_service: bool) -> str:
     prologue = sparql_prologue()
     try:
-        parsed = parseQuery(prologue + text)
+        parsed = parse_rdflib(prologue + text)
     except ParseException as exc:
         try:
             parseUpdate(prologue + text)

@@ -287,12 +287,45 @@ class RdflibStore(_LocalStore):
         return self.rdf
 
     def _execute(self, handle, query, prefixes):
+        from rdflib.plugins.sparql.algebra import translateQuery
+
         try:
-            return handle.query(query, initNs=prefixes or {})
-        except SyntaxError:
-            raise
+            return handle.query(translateQuery(parse_rdflib(query), initNs=prefixes or {}))
         except Exception as exc:  # rdflib raises bare Exceptions for unknown prefixes ...
             raise StoreError(brief(exc, 300)) from None
+
+
+_CODEPOINT = re.compile(r"\\\\|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_KEEP_ESCAPED = {'"': '\\"', "'": "\\'", "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
+
+
+def decode_codepoints(text: str) -> str:
+    """Decode \\uXXXX escapes as Oxigraph does: into characters, never into syntax.
+
+    rdflib decodes them in the raw text before parsing, so ``\\u0022`` closes a string
+    and the ``u0041`` after an escaped backslash (``\\\\u0041``) becomes ``A``: a
+    parameter value is changed, and a query can read differently to the safety check
+    and to the store. Here an escaped backslash stays as it is, and a decoded quote,
+    backslash or line break stays escaped, so it is a character of its string.
+    """
+
+    def expand(match: re.Match) -> str:
+        if match.group(0) == "\\\\":
+            return match.group(0)
+        char = chr(int(match.group(1) or match.group(2), 16))
+        return _KEEP_ESCAPED.get(char, char)
+
+    return _CODEPOINT.sub(expand, text)
+
+
+def parse_rdflib(text: str):
+    """rdflib's SPARQL parse tree for the text, \\u escapes decoded as Oxigraph reads them."""
+    from rdflib.plugins.sparql.parser import Query
+
+    # pyparsing expands tabs to spaces before parsing unless told not to: a tab inside a
+    # string would become spaces (a copy of the grammar's root, so rdflib's own is unchanged)
+    grammar = Query.copy().parse_with_tabs()
+    return grammar.parse_string(decode_codepoints(text), parse_all=True)
 
 
 class OxigraphStore(_LocalStore):
