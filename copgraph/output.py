@@ -3,7 +3,8 @@
 Output is safe to open: a CSV cell a spreadsheet would run as a formula (one that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'`` as OWASP
 recommends, unless ``raw`` is asked; Markdown cells escape ``|``, turn line breaks into
-spaces and backslash-escape what Markdown would read as HTML, links or emphasis.
+spaces, write ``<``, ``>`` and ``&`` as entities (no HTML) and backslash-escape what
+Markdown would read as links or emphasis.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _cells(frame: pd.DataFrame) -> list[list[str]]:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()|!])")
 
 
 def csv_safe(value: object) -> object:
@@ -43,6 +44,7 @@ def markdown_safe(value: object) -> object:
     if not isinstance(value, str):
         return value
     flat = " ".join(value.splitlines())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 

@@ -379,7 +379,7 @@ class OxigraphStore(_LocalStore):
     def _open_read_only(self):
         try:
             return ox.Store.read_only(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise StoreError(
                 f"cannot open the Oxigraph store in {self.path} ({brief(exc, 200)}); "
                 "it may be damaged: delete the folder and run copgraph load --store "
@@ -410,7 +410,7 @@ class OxigraphStore(_LocalStore):
         try:
             try:
                 store = ox.Store(str(self.path))
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:
                 raise StoreError(
                     f"cannot open the Oxigraph store in {self.path} for writing "
                     f"({brief(exc, 200)}); if it is damaged, delete the folder"
@@ -423,7 +423,7 @@ class OxigraphStore(_LocalStore):
                     meta = ox.NamedNode(stamp[0])
                     store.add(ox.Quad(meta, meta, ox.Literal(stamp[1]), meta))
                 store.flush()
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:
                 raise StoreError(f"cannot write the Oxigraph store in {self.path}: {exc}") from None
             finally:
                 del store
@@ -443,7 +443,7 @@ class OxigraphStore(_LocalStore):
             handle = self._open_read_only()
             quads = list(handle.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri)))
             del handle
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"cannot read the Oxigraph store in {self.path}: {exc}") from None
         finally:
             os.close(fd)
