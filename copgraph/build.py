@@ -676,10 +676,12 @@ class OutputError(Exception):
 def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dict[str, Path]:
     """Write every output atomically, then the stamp that covers inputs and outputs.
 
-    Each file goes to a temporary file in the same folder, is fsynced and renamed into
-    place, so a reader sees the old file or the new one, never half of one. The stamp is
-    written last: a build killed before it leaves a stamp that no longer matches the
-    outputs, and the next query rebuilds instead of trusting them.
+    Every file is first written in full to a temporary file in the same folder and
+    fsynced; only when all of them are written are they renamed into place, so a full
+    disk or an error leaves the previous files untouched, and a reader sees an old file
+    or a new one, never half of one. The stamp comes last: a build killed between the
+    renames leaves a stamp that does not match the outputs, and the next query rebuilds
+    instead of trusting them.
     """
     files = {
         "copgraph.ttl": to_turtle(graph),
@@ -692,21 +694,28 @@ def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dic
         "inputs": digest,
         "outputs": {name: hashlib.sha256(body).hexdigest() for name, body in data.items()},
     }
-    written = {}
+    staged: dict[str, str] = {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out_dir)
         for name, body in data.items():
-            write_atomic(out_dir / name, body)
-            written[name] = out_dir / name
+            staged[name] = _stage(out_dir / name, body)
+        for name, temporary in list(staged.items()):
+            os.replace(temporary, out_dir / name)
+            del staged[name]
         write_atomic(out_dir / STAMP, (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
         _fsync_folder(out_dir)
     except OSError as exc:
         raise OutputError(os_error_message("cannot write the graph", exc, out_dir)) from None
-    return written
+    finally:
+        for temporary in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return {name: out_dir / name for name in data}
 
 
-def write_atomic(path: Path, body: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
+def _stage(path: Path, body: bytes) -> str:
+    """Write ``body`` in full to a fsynced temporary file beside ``path``; its name."""
     handle = tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
     )
@@ -715,11 +724,33 @@ def write_atomic(path: Path, body: bytes) -> None:
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+    return handle.name
+
+
+def write_atomic(path: Path, body: bytes) -> None:
+    """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
+    temporary = _stage(path, body)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _remove_leftovers(folder: Path, older_than: float = 600.0) -> None:
+    """Delete temporary files a killed build left (old ones only: another build may be
+    writing the fresh ones right now)."""
+    import time
+
+    for leftover in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
 
 
 def _fsync_folder(folder: Path) -> None:
