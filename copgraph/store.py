@@ -144,9 +144,6 @@ def _to_rdflib(term) -> Node | None:
 class _LocalStore(Store):
     """A store in this process; each query runs in a forked child (see ``worker``)."""
 
-    #: whether a syntax check by the store's own parser already refuses SERVICE
-    parser_refuses_service = False
-
     def _open_in_child(self):
         """The object the child queries (opened before the child's limits apply)."""
         raise NotImplementedError
@@ -154,30 +151,59 @@ class _LocalStore(Store):
     def _execute(self, handle, query: str, prefixes: dict | None):
         raise NotImplementedError
 
-    def _results(self, query, prefixes, allow_service, shape: str) -> Iterator:
-        def produce(handle):
-            result = self._execute(handle, query, prefixes)
-            if shape == "bool":
-                yield bool(result)
-            elif shape == "select":
-                variables = _variables(result)
-                yield variables
-                for row in _rows(result, variables):
-                    yield tuple(_plain(term) for term in row)
-            else:
-                for triple in _triples(result):
-                    yield tuple(_plain(t) for t in triple)
+    def _release(self, handle) -> None:
+        """Undo ``_open_in_child`` where no child process exits to do it."""
 
-        # the child may open files only if SERVICE is allowed: it then needs sockets
-        network = allow_service or self.parser_refuses_service
-        return worker.run(
+    needs_files = True  # whether the store opens files while it reads (see worker.Worker)
+    _worker: worker.Worker | None = None
+
+    def _new_worker(self, network: bool) -> worker.Worker:
+        return worker.Worker(
             self._open_in_child,
-            produce,
-            timeout=self.timeout,
-            memory_mb=self.memory_mb,
+            self._produce,
+            lambda exc, request: _describe(exc, request[0], network),
+            release=self._release,
             network=network,
-            describe_error=lambda exc: _describe(exc, query, allow_service),
+            needs_files=self.needs_files,
         )
+
+    def _produce(self, handle, request) -> Iterator:
+        query, prefixes, shape = request
+        result = self._execute(handle, query, prefixes)
+        if shape == "bool":
+            yield bool(result)
+        elif shape == "select":
+            variables = _variables(result)
+            yield variables
+            for row in _rows(result, variables):
+                yield tuple(_plain(term) for term in row)
+        else:
+            for triple in _triples(result):
+                yield tuple(_plain(t) for t in triple)
+
+    def _results(self, query, prefixes, allow_service, shape: str) -> Iterator:
+        """The results, from the store's worker (cut off from the network), or from a
+        worker of its own that may reach the network when SERVICE is allowed."""
+        request = (query, prefixes, shape)
+        if allow_service:
+            one_off = self._new_worker(network=True)
+            try:
+                yield from one_off.run(request, timeout=self.timeout, memory_mb=self.memory_mb)
+            finally:
+                one_off.stop()
+            return
+        if self._worker is None:
+            self._worker = self._new_worker(network=False)
+        yield from self._worker.run(request, timeout=self.timeout, memory_mb=self.memory_mb)
+
+    def _stop_worker(self) -> None:
+        """Stop the worker: the next query forks a new one that sees the current data."""
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+    def close(self) -> None:
+        self._stop_worker()
 
     def select_stream(self, query, prefixes=None, allow_service=False):
         items = _guarded(self._results(query, prefixes, allow_service, "select"))
@@ -187,7 +213,8 @@ class _LocalStore(Store):
         return list(variables), (tuple(_term(p) for p in row) for row in items)
 
     def ask(self, query, prefixes=None, allow_service=False):
-        return bool(next(_guarded(self._results(query, prefixes, allow_service, "bool"))))
+        answers = list(_guarded(self._results(query, prefixes, allow_service, "bool")))
+        return bool(answers and answers[0])
 
     def graph(self, query, prefixes=None, allow_service=False):
         graph = Graph()
@@ -273,11 +300,11 @@ class RdflibStore(_LocalStore):
     """An rdflib Graph in memory: no set-up, pure Python.
 
     rdflib's own parser checks each query before it runs (``kg.check_query``), so SERVICE
-    is refused by the parser of the store that runs the query.
+    is refused by the parser of the store that runs the query. The worker that runs the
+    queries sees the graph as it was at the first query: call ``close()`` after changing it.
     """
 
     name = "rdflib"
-    parser_refuses_service = True
 
     def __init__(self, graph: Graph, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAULT_MEMORY_MB):
         self.rdf = graph
@@ -328,6 +355,13 @@ def parse_rdflib(text: str):
     return grammar.parse_string(decode_codepoints(text), parse_all=True)
 
 
+class _Opened:
+    """A persisted store opened read-only, and the shared lock held while it is open."""
+
+    def __init__(self, store, lock: int):
+        self.store, self.lock = store, lock
+
+
 class OxigraphStore(_LocalStore):
     """pyoxigraph, in memory or persisted in a folder (reopened without reloading).
 
@@ -342,6 +376,7 @@ class OxigraphStore(_LocalStore):
         self.timeout = timeout
         self.memory_mb = DEFAULT_MEMORY_MB if memory_mb is None else memory_mb
         self.ox = None if self.path else ox.Store()
+        self.needs_files = self.path is not None  # RocksDB opens its files as it reads
         if self.path:
             if self.path.exists() and not self.path.is_dir():
                 raise StoreError(f"{self.path} is a file, not an Oxigraph folder")
@@ -389,19 +424,23 @@ class OxigraphStore(_LocalStore):
     def _open_in_child(self):
         if self.ox is not None:
             return self.ox
-        self._lock(exclusive=False)  # held until the child exits
-        return self._open_read_only()
+        lock = self._lock(exclusive=False)  # held until the child exits
+        return _Opened(self._open_read_only(), lock)
 
-    # RocksDB opens its files as it reads, so a persisted store's child keeps that right;
-    # the seccomp filter still refuses it any internet socket (see worker.forbid_network)
+    def _release(self, handle) -> None:
+        if isinstance(handle, _Opened):
+            handle.store = None
+            os.close(handle.lock)
 
     def _execute(self, handle, query, prefixes):
-        return handle.query(query, prefixes=prefixes or None)
+        store = handle.store if isinstance(handle, _Opened) else handle
+        return store.query(query, prefixes=prefixes or None)
 
     # -- loading -----------------------------------------------------------------------
     def load_ntriples(self, text: str, stamp: tuple[str, str] | None = None, progress=None):
         """Replace the store's content; ``stamp`` (graph IRI, value) marks what was loaded."""
         data = text.encode("utf-8")
+        self._stop_worker()  # its copy of the store would keep the old content
         if self.ox is not None:
             self.ox.clear()
             self.ox.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
@@ -450,6 +489,7 @@ class OxigraphStore(_LocalStore):
         return quads[0].object.value if quads else None
 
     def close(self):
+        self._stop_worker()
         self.ox = None
 
 

@@ -1,21 +1,23 @@
-"""Run one query in a forked child process that can be stopped.
+"""Run queries in a forked child process that can be stopped.
 
 A query inside pyoxigraph or rdflib cannot be interrupted from Python: a runaway property
-path ignores Ctrl-C and grows until the machine runs out of memory. So each query runs in
-a child process forked from the one that holds the store (the store's memory is shared,
-not copied). The parent reads the results as they come, and kills the child when the
-time limit passes, when Ctrl-C arrives, or when the reader stops early. In the child:
+path ignores Ctrl-C and grows until the machine runs out of memory. So queries run in a
+worker: a child process forked from the one that holds the store (the store's memory is
+shared, not copied), kept for the next query, killed and replaced when a query must be
+stopped. The parent reads the results as they come, and kills the worker when the time
+limit passes, when Ctrl-C arrives, when the reader stops early, or when the worker's
+resident memory grows by more than ``memory_mb`` during a query (an address-space
+rlimit does not work: RocksDB reserves address space it never uses).
 
-- the parent watches the child's resident memory and kills it when it grows by more
-  than ``memory_mb`` (an address-space rlimit does not work: RocksDB reserves address
-  space it never uses);
-- without ``network``, the child cannot open an internet socket (a seccomp filter makes
-  ``socket(AF_INET/AF_INET6)`` fail with ENETUNREACH; where seccomp is missing, no new
-  file descriptor at all may be opened), so the store itself cannot reach a server: a
-  SERVICE clause that some parser trick hid from a syntax check still sends nothing.
+Without ``network``, the worker cannot open an internet socket (a seccomp filter makes
+``socket(AF_INET/AF_INET6)`` fail with ENETUNREACH; where seccomp is missing and the
+store needs no files, no new file descriptor at all may be opened), so the store itself
+cannot reach a server: a SERVICE clause that some parser trick hid from a syntax check
+still sends nothing.
 
-Messages are pickled tuples sent over a pipe with a length prefix: ``("items", [...])``
-for each batch of results, ``("end",)`` at the end, ``("error", kind, text)`` on failure.
+Messages are pickled tuples sent over pipes with a length prefix: a request, then
+``("items", [...])`` for each batch of results, ``("end",)`` at the end, or
+``("error", kind, text)``.
 """
 
 from __future__ import annotations
@@ -38,12 +40,12 @@ except ImportError:  # not on Windows, where there is no fork either
 
 BATCH = 1000
 HEADER = struct.Struct("!Q")
-WATCH_EVERY = 0.1  # seconds between checks of the child's memory and the time limit
+WATCH_EVERY = 0.1  # seconds between checks of the worker's memory and the time limit
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class WorkerError(Exception):
-    """The query failed in the child; ``kind`` says how (timeout, memory, network, error)."""
+    """The query failed in the worker; ``kind`` says how (timeout, memory, network, error)."""
 
     def __init__(self, kind: str, message: str):
         self.kind = kind
@@ -54,73 +56,150 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and resource is not None
 
 
-def run(
-    prepare: Callable[[], object],
-    produce: Callable[[object], Iterator[object]],
-    *,
-    timeout: float | None,
-    memory_mb: int | None,
-    network: bool,
-    describe_error: Callable[[BaseException], tuple[str, str]],
-) -> Iterator[object]:
-    """Yield what ``produce(prepare())`` yields, computed in a child process.
+class Worker:
+    """A child process that runs one request at a time: ``produce(prepare(), request)``.
 
-    ``prepare`` runs in the child before the limits apply (open files there);
-    ``describe_error`` turns an exception raised in the child into (kind, message).
+    ``prepare`` runs in the worker for each request (open a persisted store there) and
+    ``release`` undoes it; ``describe_error`` turns an exception raised in the worker into
+    (kind, message). ``needs_files``: the store opens files while it reads (RocksDB), so
+    where seccomp is missing the worker may not be cut off from every new file.
     """
-    if not can_fork():  # no fork (Windows): run here, without limits
-        yield from produce(prepare())
-        return
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        _child(write_end, prepare, produce, network, describe_error)
-    os.close(write_end)
-    deadline = time.monotonic() + timeout if timeout else None
-    watch = _memory_watch(pid, memory_mb)
-    finished = False
-    try:
-        while True:
-            message = _receive(read_end, deadline, timeout, watch)
-            if message is None:
-                finished = True  # the child is gone: reap it, kill nothing
-                raise WorkerError("died", _death(pid, memory_mb))
-            if message[0] == "items":
-                yield from message[1]
-            elif message[0] == "end":
-                finished = True
-                return
-            else:
-                raise WorkerError(message[1], message[2])
-    finally:
-        os.close(read_end)
-        _stop(pid, finished)
 
+    def __init__(
+        self,
+        prepare: Callable[[], object],
+        produce: Callable[[object, object], Iterator[object]],
+        describe_error: Callable[[BaseException, object], tuple[str, str]],
+        *,
+        release: Callable[[object], None] = lambda prepared: None,
+        network: bool = False,
+        needs_files: bool = False,
+    ):
+        self.prepare, self.produce, self.release = prepare, produce, release
+        self.describe_error = describe_error
+        self.network, self.needs_files = network, needs_files
+        self.pid: int | None = None
+        self._requests = self._results = -1
 
-def _child(write_end, prepare, produce, network, describe_error) -> None:
-    status = 0
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-        prepared = prepare()
-        if not network:
-            forbid_network()
-        batch = []
-        for item in produce(prepared):
-            batch.append(item)
-            if len(batch) >= BATCH:
-                _send(write_end, ("items", batch))
-                batch = []
-        _send(write_end, ("items", batch))
-        _send(write_end, ("end",))
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+    def run(self, request, *, timeout: float | None, memory_mb: int | None) -> Iterator:
+        """Yield the request's results; stop the worker if they are not all read."""
+        if not can_fork():  # no fork (Windows): run here, without limits
+            yield from self._inline(request)
+            return
+        self._start()
+        _send(self._requests, request)
+        deadline = time.monotonic() + timeout if timeout else None
+        watch = _memory_watch(self.pid, memory_mb)
+        settled = False  # the worker answered in full and can take the next request
         try:
-            kind, message = describe_error(exc)
-            _send(write_end, ("error", kind, message))
-        except BaseException:  # noqa: BLE001
+            while True:
+                message = _receive(self._results, deadline, timeout, watch)
+                if message is None:
+                    reason = _death(self.pid)
+                    self.pid = None
+                    raise WorkerError("died", reason)
+                if message[0] == "items":
+                    yield from message[1]
+                elif message[0] == "end":
+                    settled = True
+                    return
+                else:
+                    settled = True
+                    raise WorkerError(message[1], message[2])
+        finally:
+            if not settled:
+                self.stop()
+
+    def _inline(self, request) -> Iterator:
+        prepared = self.prepare()
+        try:
+            yield from self.produce(prepared, request)
+        finally:
+            self.release(prepared)
+
+    def _start(self) -> None:
+        if self.pid is not None:
+            return
+        request_read, request_write = os.pipe()
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(request_write)
+            os.close(result_read)
+            self._serve(request_read, result_write)
+        os.close(request_read)
+        os.close(result_write)
+        self.pid, self._requests, self._results = pid, request_write, result_read
+
+    def _serve(self, requests: int, results: int) -> None:
+        status = 0
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+            _die_with_parent()
+            if not self.network:
+                forbid_network(allow_files=self.needs_files)
+            while True:
+                request = _receive(requests, None, None, lambda: None)
+                if request is None:  # the parent closed the pipe: done
+                    break
+                self._answer(request, results)
+        except BaseException:  # noqa: BLE001 - a broken pipe: the parent has gone
             status = 1
-    finally:
-        os._exit(status)
+        finally:
+            os._exit(status)
+
+    def _answer(self, request, results: int) -> None:
+        prepared = None
+        try:
+            prepared = self.prepare()
+            batch = []
+            for item in self.produce(prepared, request):
+                batch.append(item)
+                if len(batch) >= BATCH:
+                    _send(results, ("items", batch))
+                    batch = []
+            _send(results, ("items", batch))
+            _send(results, ("end",))
+        except (BrokenPipeError, ConnectionError):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            kind, message = self.describe_error(exc, request)
+            _send(results, ("error", kind, message))
+        finally:
+            if prepared is not None:
+                self.release(prepared)
+
+    def stop(self) -> None:
+        """Kill the worker (if any) and reap it; the next request starts a new one."""
+        if self.pid is None:
+            return
+        for fd in (self._requests, self._results):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.pid = None
+
+    def __del__(self):
+        if self.pid is not None and self.pid != 0:
+            self.stop()
+
+
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGKILL when the process that forked it ends."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _send(fd: int, message: tuple) -> None:
@@ -158,20 +237,7 @@ def _read_exactly(fd: int, size: int, deadline, timeout, watch):
     return b"".join(chunks)
 
 
-def _stop(pid: int, finished: bool) -> None:
-    """Reap the child; kill it first unless it finished on its own."""
-    if not finished:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
-
-
-def _death(pid: int, memory_mb: int | None) -> str:
+def _death(pid: int) -> str:
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
@@ -192,10 +258,10 @@ def _resident(pid: int) -> int | None:
 
 
 def _memory_watch(pid: int, memory_mb: int | None):
-    """A check to call now and then: raises when the child grew by more than memory_mb."""
+    """A check to call now and then: raises when the worker grew by more than memory_mb."""
     if not memory_mb:
         return lambda: None
-    base = _resident(os.getpid()) or 0  # the child starts sharing all of it
+    base = _resident(pid) or 0
 
     def check() -> None:
         used = _resident(pid)
@@ -208,9 +274,9 @@ def _memory_watch(pid: int, memory_mb: int | None):
     return check
 
 
-def forbid_network() -> None:
+def forbid_network(allow_files: bool = False) -> None:
     """Make every later internet socket fail in this process (Linux seccomp, else fds)."""
-    if not _seccomp_no_inet():
+    if not _seccomp_no_inet() and not allow_files:
         _forbid_new_files()
 
 

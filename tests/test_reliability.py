@@ -320,6 +320,16 @@ def test_a_runaway_query_stops_at_the_timeout(built, store):
     assert time.perf_counter() - started < 20
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "rdflib"])
+def test_after_a_timeout_the_same_graph_answers_the_next_query(built, store):
+    kg = open_graph(store, paths=Paths(root=built), timeout=1)
+    total = triple_count(kg)
+    with pytest.raises(QueryTimeout):
+        kg.sparql(SLOW)
+    assert triple_count(kg) == total
+    kg.close()
+
+
 def test_the_property_path_of_the_probe_stops_at_the_timeout(built):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s (!(cg:x|^cg:x))* ?o . ?a (!(cg:x|^cg:x))* ?b }"
     started = time.perf_counter()
