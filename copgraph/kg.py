@@ -214,9 +214,7 @@ def unescape_codepoints(text: str) -> str:
 
 def _has_code(text: str) -> bool:
     """Whether anything but white space and comments is left."""
-    return any(line.split("#", 1)[0].strip() for line in text.split("\n")) or (
-        "#" not in text and text.strip() != ""
-    )
+    return any(line.split("#", 1)[0].strip() for line in text.split("\n"))
 
 
 def check_query(text: str, allow_service: bool = False) -> str:

@@ -189,8 +189,10 @@ class Worker:
         self.pid = None
 
     def __del__(self):
-        if self.pid is not None and self.pid != 0:
+        try:
             self.stop()
+        except Exception:  # noqa: BLE001 - at interpreter exit, os may be half gone
+            pass
 
 
 def _die_with_parent() -> None:
