@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -168,11 +169,18 @@ class KnowledgeGraph:
         if form != "SelectQuery":
             raise QueryError("sparql_rows runs SELECT queries only")
         variables, rows = self.store.select_stream(text, PREFIX_IRIS, allow_service)
+        # the same terms come back row after row: convert each once (most of the time of
+        # a million-row result otherwise)
         convert = self._compact(full_iris)
+
+        @functools.lru_cache(maxsize=1 << 16)
+        def value(term):
+            plain = python_value(term, convert)
+            return None if plain == "" else plain
 
         def values():
             for row in rows:
-                yield [None if (v := python_value(t, convert)) == "" else v for t in row]
+                yield [value(t) for t in row]
 
         return variables, values()
 

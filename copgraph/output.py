@@ -10,6 +10,7 @@ Markdown would read as links or emphasis.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import shutil
@@ -129,13 +130,6 @@ def stream(
     return len(shown), more
 
 
-class _Line:
-    """A file-like sink for csv.writer that hands each line to ``write``."""
-
-    def __init__(self, write):
-        self.write = write
-
-
 def _limited(rows: Iterable[list], max_rows: int | None) -> Iterator[list]:
     for count, row in enumerate(rows):
         if max_rows is not None and count >= max_rows:
@@ -147,18 +141,27 @@ class _More(Exception):
     pass
 
 
+FLUSH_ROWS = 1000  # rows gathered before each write: one write a row is slow
+
+
 def _stream_csv(columns, rows, write, raw, max_rows) -> tuple[int, bool]:
-    writer = csv.writer(_Line(write), lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    count = 0
+    count, more = 0, False
     try:
         for row in _limited(rows, max_rows):
             cells = ["" if v is None else v for v in row]
             writer.writerow(cells if raw else [csv_safe(v) for v in cells])
             count += 1
+            if count % FLUSH_ROWS == 0:
+                write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
     except _More:
-        return count, True
-    return count, False
+        more = True
+    write(buffer.getvalue())
+    return count, more
 
 
 def _stream_json(columns, rows, write, max_rows) -> tuple[int, bool]:

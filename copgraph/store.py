@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import http.client
 import json
 import os
@@ -210,7 +211,8 @@ class _LocalStore(Store):
         variables = next(items, None)
         if variables is None:
             return [], iter(())
-        return list(variables), (tuple(_term(p) for p in row) for row in items)
+        term = functools.lru_cache(maxsize=1 << 16)(_term)  # terms repeat row after row
+        return list(variables), (tuple(term(p) for p in row) for row in items)
 
     def ask(self, query, prefixes=None, allow_service=False):
         answers = list(_guarded(self._results(query, prefixes, allow_service, "bool")))
