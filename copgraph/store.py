@@ -143,7 +143,7 @@ def _to_rdflib(term) -> Node | None:
 
 
 class _LocalStore(Store):
-    """A store in this process; each query runs in a forked child (see ``worker``)."""
+    """A store in this process; its queries run in a worker process (see ``worker``)."""
 
     def _open_in_child(self):
         """The object the child queries (opened before the child's limits apply)."""
@@ -186,8 +186,9 @@ class _LocalStore(Store):
         """The results, from the store's worker (cut off from the network), or from a
         worker of its own that may reach the network when SERVICE is allowed."""
         request = (query, prefixes, shape)
-        if allow_service:
-            one_off = self._new_worker(network=True)
+        busy = self._worker is not None and self._worker.busy
+        if allow_service or busy:  # busy: another query's rows are still being read
+            one_off = self._new_worker(network=allow_service)
             try:
                 yield from one_off.run(request, timeout=self.timeout, memory_mb=self.memory_mb)
             finally:

@@ -80,13 +80,17 @@ class Worker:
         self.network, self.needs_files = network, needs_files
         self.pid: int | None = None
         self._requests = self._results = -1
+        self.busy = False  # a request's results are still being read
 
     def run(self, request, *, timeout: float | None, memory_mb: int | None) -> Iterator:
         """Yield the request's results; stop the worker if they are not all read."""
         if not can_fork():  # no fork (Windows): run here, without limits
             yield from self._inline(request)
             return
+        if self.busy:
+            raise RuntimeError("the worker is still answering another request")
         self._start()
+        self.busy = True
         _send(self._requests, request)
         deadline = time.monotonic() + timeout if timeout else None
         watch = _memory_watch(self.pid, memory_mb)
@@ -107,6 +111,7 @@ class Worker:
                     settled = True
                     raise WorkerError(message[1], message[2])
         finally:
+            self.busy = False
             if not settled:
                 self.stop()
 

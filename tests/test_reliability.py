@@ -377,6 +377,16 @@ def test_rows_arrive_before_a_huge_query_ends_and_the_rest_is_abandoned(built):
     assert time.perf_counter() - started < 10
 
 
+def test_two_result_streams_read_at_once_do_not_mix(built):
+    kg = open_graph("oxigraph", paths=Paths(root=built))
+    query = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    _, first = kg.sparql_rows(query)
+    _, second = kg.sparql_rows(query)
+    pairs = list(zip(first, second, strict=True))
+    assert pairs and all(a == b for a, b in pairs)
+    assert triple_count(kg) == len(pairs)
+
+
 def test_table_output_stops_at_max_rows_with_a_note(built):
     result = cli("sparql", "--root", str(built), "--max-rows", "7", "SELECT ?s WHERE { ?s ?p ?o }")
     assert result.exit_code == 0, result.output
