@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -575,6 +576,48 @@ class _Converter:
     }
 
 
+NOTE_DISCREPANCY = re.compile(r"\bdiscrepanc(?:y|ies) ([a-z0-9]+(?:-[a-z0-9]+)+)")
+
+
+def notes_naming_unknown_discrepancies(records, types_of: dict[str, str]) -> list[Problem]:
+    """A note that points the reader to a discrepancy must name one that exists.
+
+    >>> from copgraph.records import parse_documents
+    >>> records, _ = parse_documents({"x.yaml": {"countries": [
+    ...     {"id": "fiji", "note": "see discrepancy fiji-spelling"}]}})
+    >>> [p.message for p in notes_naming_unknown_discrepancies(records, {"fiji": "countries"})]
+    ["names discrepancy 'fiji-spelling', which is not a discrepancies record"]
+    """
+    known = [i for i, kind in types_of.items() if kind == "discrepancies"]
+    problems = []
+    for record in records:
+        for owner, name, note in _notes(record):
+            for found in NOTE_DISCREPANCY.findall(note):
+                if types_of.get(found) != "discrepancies":
+                    problems.append(
+                        Problem(
+                            owner.file,
+                            owner.id,
+                            name,
+                            f"names discrepancy '{found}', which is not a discrepancies "
+                            f"record{suggest(found, known)}",
+                        )
+                    )
+    return problems
+
+
+def _notes(record):
+    """Every note of a record: its own, its quotes' and its nested records'."""
+    if isinstance(record.data.get("note"), str):
+        yield record, "note", record.data["note"]
+    for index, item in enumerate(record.data.get("evidence") or []):
+        if isinstance(item.get("note"), str):
+            yield record, f"evidence[{index}].note", item["note"]
+    for children in record.nested.values():
+        for child in children:
+            yield from _notes(child)
+
+
 def _person_names(records: list[Record]) -> dict[str, tuple[str, ...]]:
     """Every way the report names each person: full names and spellings, and the
     honorific with the surname ("Ms. Cheng", "Dr Okuda")."""
@@ -672,6 +715,7 @@ def assemble(paths: Paths = Paths()) -> Built:
         if converter.files_of.get(record.id) == record.file:
             converter.convert(record)
     problems += converter.problems
+    problems += notes_naming_unknown_discrepancies(records, converter.types_of)
     graph = converter.graph
     document_triples(graph, source)
     if problems:
