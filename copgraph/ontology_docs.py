@@ -3,8 +3,8 @@
 ``python -m copgraph.ontology_docs [OUT]`` (``make docs``) writes, into ``docs/ontology/``:
 ``index.html`` (pyLODE's OntPub view of the ontology as released by the build), one page
 per SKOS scheme (``<scheme>.html``, from ``templates/scheme.html.j2``: pyLODE 3.3's
-vocabulary profile lists no concepts), and ``classes.png``, the classes and the object properties between
-them. The same ontology gives the same bytes.
+vocabulary profile lists no concepts), and ``classes.png``, the classes and the object
+properties between them. The same ontology gives the same bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ def write_ontology_docs(ontology_dir: Path, out_dir: Path) -> list[Path]:
     return written
 
 
-JSON_LD = re.compile(r'(<script id="schema.org" type="application/ld\+json">)(.*?)(</script>)', re.S)
+JSON_LD = re.compile(
+    r'(<script id="schema.org" type="application/ld\+json">)(.*?)(</script>)', re.S
+)
 
 
 def _write_page(path: Path, html: str) -> None:
