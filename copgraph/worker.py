@@ -141,6 +141,7 @@ class Worker:
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
             _die_with_parent()
+            _close_other_files(keep=(requests, results))
             if not self.network:
                 forbid_network(allow_files=self.needs_files)
             while True:
@@ -198,6 +199,20 @@ class Worker:
             self.stop()
         except Exception:  # noqa: BLE001 - at interpreter exit, os may be half gone
             pass
+
+
+def _close_other_files(keep: tuple[int, ...]) -> None:
+    """Close every inherited descriptor but stdio and ``keep``.
+
+    A worker lives long: holding a copy of another process's pipe (a browser driver's,
+    a sibling worker's) would keep that pipe from ever reporting its end.
+    """
+    highest = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 4096
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, highest)
 
 
 def _die_with_parent() -> None:
