@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
 import signal
 import socket
@@ -65,6 +66,7 @@ events:
     date: 2023-06-14
     evidence:
       - quote: "Conference was convened on 14 June 2023 in Ulaanbaatar, Mongolia with 212 attendees"
+        supports: [kind, date]
     participants:
       wording: 212 attendees
       value: 212
@@ -327,6 +329,20 @@ def test_after_a_timeout_the_same_graph_answers_the_next_query(built, store):
     with pytest.raises(QueryTimeout):
         kg.sparql(SLOW)
     assert triple_count(kg) == total
+    kg.close()
+
+
+def test_a_worker_holds_no_copy_of_other_pipes(built):
+    """A pipe opened before the worker started still ends when its writer closes it."""
+    import select
+
+    read_end, write_end = os.pipe()
+    kg = open_graph("oxigraph", paths=Paths(root=built))
+    assert triple_count(kg) > 0  # the worker is forked now, while write_end is open
+    os.close(write_end)
+    ready, _, _ = select.select([read_end], [], [], 5)
+    assert ready and os.read(read_end, 1) == b"", "the worker kept the pipe open"
+    os.close(read_end)
     kg.close()
 
 
