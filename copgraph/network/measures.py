@@ -30,10 +30,11 @@ SMALL_GRAPH = 50
 #: Louvain's and betweenness sampling's seed: the same graph gives the same answers.
 SEED = 42
 #: Exact betweenness up to this many organizations; above it, sampled from
-#: :data:`BETWEENNESS_SAMPLE` sources (benchmarks/network.py measured exact betweenness at
-#: about 0.3 s here and growing with the square of the graph's size).
-BETWEENNESS_EXACT_LIMIT = 400
-BETWEENNESS_SAMPLE = 400
+#: :data:`BETWEENNESS_SAMPLE` sources. benchmarks/network.py measured exact betweenness at
+#: 0.08 s for 149 organizations, 1.1 s for 593 and 30 s for 2,369 (slope 2.35); 100
+#: sources keep it linear in the ties, about 1 s at 64 times the report.
+BETWEENNESS_EXACT_LIMIT = 300
+BETWEENNESS_SAMPLE = 100
 
 
 # -- fragility -----------------------------------------------------------------------------
@@ -172,18 +173,20 @@ def constraint(graph: nx.Graph, weight: str | None = None) -> dict:
     def w(u, v) -> float:
         return 1.0 if weight is None else float(graph.edges[u, v].get(weight, 1) or 0)
 
-    strength = {n: sum(w(n, m) for m in graph[n]) for n in graph}
+    # plain sets: intersecting them walks the smaller one (a graph's adjacency views
+    # walk the other side whole, which is quadratic around a hub)
+    partners = {n: set(graph[n]) for n in graph}
+    strength = {n: sum(w(n, m) for m in partners[n]) for n in graph}
     result = {}
     for i in graph:
-        neighbours = graph[i]
-        if not neighbours or not strength[i]:
+        if not partners[i] or not strength[i]:
             result[i] = math.nan
             continue
         total = 0.0
-        for j in neighbours:
+        for j in partners[i]:
             indirect = sum(
                 (w(i, q) / strength[i]) * (w(q, j) / strength[q])
-                for q in neighbours.keys() & graph[j].keys()
+                for q in partners[i] & partners[j]
             )
             total += (w(i, j) / strength[i] + indirect) ** 2
         result[i] = total
