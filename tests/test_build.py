@@ -114,6 +114,7 @@ BAD_INPUTS = {
                 country: fijj
                 evidence:
                   - quote: an online safety commission was established
+                    supports: [kind, country]
             """
         ),
         ("countries.yaml", "fiji-online-safety-commission", "country", "did you mean 'fiji'"),

@@ -53,6 +53,7 @@ def test_classes_are_aligned_to_standard_vocabularies(ontology):
         "https://schema.org/",
         "http://www.w3.org/ns/prov#",
         "http://www.w3.org/2004/02/skos/",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "http://www.w3.org/ns/oa#",
     )
     unaligned = [
