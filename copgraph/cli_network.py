@@ -359,8 +359,13 @@ def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
 def viz_command(out, png, fold, country, kind, store, root) -> None:
     """Write the partnership network as one offline HTML page (and a PNG with --png).
 
-    The page needs no network: every script and style is inline. Hover for names, kinds,
-    countries and the quotes behind each tie; filter by country and partnership kind."""
+    The page needs no network: every script and style is inline, allowed by its hash
+    under a Content-Security-Policy without 'unsafe-inline'. Click an organization for
+    its kind, country, parent and ties grouped by kind with their quotes (section and
+    line); click a tie for its quotes; find an organization by any of its names; filter
+    by country and partnership kind. Tie width is its weight: the distinct report
+    sentences that state it. Large graphs show the best-connected organizations (the
+    page says how many it leaves out) with positions computed in advance."""
     from copgraph import viz
 
     kg = _open(store, False, root)

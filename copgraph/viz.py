@@ -41,8 +41,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: Most organizations one page shows (benchmarks/network.py: above it vis-network needs
 #: seconds to draw and the page is no longer readable).
 NODE_LIMIT = 400
-#: Above this many organizations the page gets precomputed positions and no physics.
-PHYSICS_LIMIT = 150
+#: Above this many organizations the page gets precomputed positions and no physics
+#: (benchmarks/network.py: 149 organizations took 5.7 s to stabilize in Chromium).
+PHYSICS_LIMIT = 60
 #: Zoom scale from which nodes show their full names.
 FULL_LABEL_SCALE = 1.5
 PART_OF_COLOUR = "#555555"
@@ -313,7 +314,7 @@ def pixel_positions(graph: nx.Graph) -> dict:
     span = max(800, 60 * math.sqrt(graph.number_of_nodes()) * 4)
     return {
         n: (round((x - 0.5) * span * 1.6, 1), round((0.5 - y) * span, 1))
-        for n, (x, y) in layout(graph).items()
+        for n, (x, y) in layout(graph, iterations=100).items()
     }
 
 
@@ -421,7 +422,7 @@ def _fit(points: dict, box: tuple[float, float, float, float], margin: float = 0
     return {node: tuple(xy) for node, xy in out.items()}
 
 
-def layout(graph: nx.Graph, seed: int = PNG_SEED) -> dict:
+def layout(graph: nx.Graph, seed: int = PNG_SEED, iterations: int = 300) -> dict:
     """A seeded spring layout per component, packed: the largest component on the left,
     the others in a grid on the right, so that small islands do not squash the main one."""
     parts = sorted(
@@ -447,7 +448,7 @@ def layout(graph: nx.Graph, seed: int = PNG_SEED) -> dict:
         else:
             sub = sorted_copy(graph.subgraph(part))  # a subgraph view iterates a set
             points = nx.spring_layout(
-                sub, seed=seed, k=1.8 / math.sqrt(len(part)), iterations=300, weight=None
+                sub, seed=seed, k=1.8 / math.sqrt(len(part)), iterations=iterations, weight=None
             )
         pos.update(_fit(points, box, margin=0.08 if part is main else 0.2))
     return pos
@@ -505,6 +506,17 @@ def write_png(
                 style="solid" if solid else "dashed",
                 alpha=0.8,
             )
+        parts = [(n, p) for n, p in ordered.nodes(data="parent") if p and p in ordered]
+        if parts:
+            nx.draw_networkx_edges(
+                ordered,
+                pos,
+                ax=ax,
+                edgelist=parts,
+                width=1.2,
+                edge_color=PART_OF_COLOUR,
+                style="dotted",
+            )
         nodes = list(ordered)
         nx.draw_networkx_nodes(
             ordered,
@@ -554,6 +566,17 @@ def write_png(
             )
             for k in tie_kinds
         ]
+        if parts:
+            edge_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=PART_OF_COLOUR,
+                    linestyle=":",
+                    linewidth=2,
+                    label="part of (not a tie)",
+                )
+            )
         fig.legend(
             handles=node_handles,
             title="Stakeholder kind",

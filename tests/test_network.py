@@ -673,6 +673,17 @@ def test_network_doctests():
         assert result.failed == 0 and result.attempted > 0, module.__name__
 
 
+def test_cli_export_csv_is_a_tie_list_with_quotes(tmp_path):
+    out = tmp_path / "ties.csv"
+    result = run("export", "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    tie = next(r for r in rows if {r["source"], r["target"]} == {"government-of-australia", "itu"})
+    assert "funding" in tie["kinds"].split("; ")
+    assert "funded a project on COP for the Asia-Pacific region" in tie["quotes"]
+    assert re.search(r"\[\u00a7\d[\d.]*, line \d+\] \u201c", tie["quotes"])
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
 def test_cli_export_reads_back(tmp_path, fmt):
     out = tmp_path / f"net.{fmt}"

@@ -185,8 +185,7 @@ def constraint(graph: nx.Graph, weight: str | None = None) -> dict:
         total = 0.0
         for j in partners[i]:
             indirect = sum(
-                (w(i, q) / strength[i]) * (w(q, j) / strength[q])
-                for q in partners[i] & partners[j]
+                (w(i, q) / strength[i]) * (w(q, j) / strength[q]) for q in partners[i] & partners[j]
             )
             total += (w(i, j) / strength[i] + indirect) ** 2
         result[i] = total
