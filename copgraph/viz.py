@@ -424,7 +424,12 @@ def _fit(points: dict, box: tuple[float, float, float, float], margin: float = 0
 
 def layout(graph: nx.Graph, seed: int = PNG_SEED, iterations: int = 300) -> dict:
     """A seeded spring layout per component, packed: the largest component on the left,
-    the others in a grid on the right, so that small islands do not squash the main one."""
+    the others in a grid on the right, so that small islands do not squash the main one.
+    A sub-unit is pulled towards its parent as if they were tied."""
+    graph = sorted_copy(graph)
+    graph.add_edges_from(
+        sorted((n, p) for n, p in graph.nodes(data="parent") if p and p in graph and p != n)
+    )
     parts = sorted(
         (sorted(c, key=str) for c in nx.connected_components(graph)),
         key=lambda c: (-len(c), str(c[0])),

@@ -278,7 +278,7 @@ def test_a_hub_with_many_kinds_of_partner_that_bridges_nothing_is_no_broker():
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_constraint_equals_networkx(seed):
+def test_constraint_eigenvector_and_effective_size_equal_networkx(seed):
     graph = nx.gnm_random_graph(30, 70, seed=seed)
     graph.add_node("alone")
     for u, v in graph.edges:
@@ -291,6 +291,11 @@ def test_constraint_equals_networkx(seed):
                 assert math.isnan(ours[node])
             else:
                 assert ours[node] == pytest.approx(value, rel=1e-12)
+    ours, theirs = (
+        network.eigenvector(graph, "weight"),
+        nx.eigenvector_centrality(graph, weight="weight", tol=1e-9, max_iter=5000),
+    )
+    assert all(ours[n] == pytest.approx(theirs[n], abs=1e-9) for n in graph)
     sizes = network.effective_size(graph)
     for node, value in nx.effective_size(graph).items():
         assert sizes[node] == pytest.approx(value, nan_ok=True)

