@@ -284,13 +284,22 @@ def test_report_page_is_an_evidence_browser(browser, tmp_path):
         assert set(page.evaluate(DRAWN_TIE_COLOURS)) <= {page.evaluate(LEGEND_COLOUR, kind)}
     page.select_option("#kind-filter", "")
 
-    # a tie click shows its quotes
-    tie = page.evaluate(
-        "() => window.copgraph.ties.find((t) => t.from === 'government-of-australia' "
-        "|| t.to === 'government-of-australia').id"
+    # a click on the ITU - Australia tie (its middle) shows its quotes
+    point = page.evaluate(
+        """() => {
+          const net = window.copgraph.network;
+          const p = net.getPositions(['itu', 'government-of-australia']);
+          const a = p['itu'], b = p['government-of-australia'];
+          const dom = net.canvasToDOM({x: (a.x + b.x) / 2, y: (a.y + b.y) / 2});
+          const box = document.getElementById('network').getBoundingClientRect();
+          return [dom.x + box.left, dom.y + box.top];
+        }"""
     )
-    page.evaluate("(id) => window.copgraph.showTie(id)", tie)
-    assert "funded a project on COP" in page.inner_text("#panel")
+    page.mouse.click(*point)
+    page.wait_for_selector("#panel[data-tie]")
+    panel = page.inner_text("#panel")
+    assert panel.startswith("Government of Australia \u2014 International Telecommunication")
+    assert "funded a project on COP" in panel and "\u00a71, line" in panel
 
     # the search box finds an organization by another of its names
     page.fill("#search", "ITU")
