@@ -38,11 +38,13 @@ from copgraph.network import EDGE_KINDS, betweenness, fragility_notes
 SEED = 7  # vis-network layout.randomSeed
 PNG_SEED = 42  # networkx spring_layout seed
 TEMPLATES = Path(__file__).parent / "templates"
-#: Most organizations one page shows (benchmarks/network.py: above it vis-network needs
-#: seconds to draw and the page is no longer readable).
+#: Most organizations one page shows: more are not readable on one screen, and at 64
+#: times the report (2,369 organizations) a page of 400 answers a click in 1.3 s
+#: (benchmarks/network.py).
 NODE_LIMIT = 400
 #: Above this many organizations the page gets precomputed positions and no physics
-#: (benchmarks/network.py: 149 organizations took 5.7 s to stabilize in Chromium).
+#: (benchmarks/network.py: with physics, 149 organizations took 5.7 s to stabilize in
+#: Chromium; 38, the report, 1.0 s).
 PHYSICS_LIMIT = 60
 #: Zoom scale from which nodes show their full names.
 FULL_LABEL_SCALE = 1.5

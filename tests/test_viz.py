@@ -248,3 +248,16 @@ def test_cli_viz_creates_a_missing_folder_and_refuses_a_folder_as_file(tmp_path)
     result = CliRunner().invoke(main, ["viz", "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "is a directory" in result.stderr
+
+
+def test_the_page_templates_are_shipped_as_package_data():
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["copgraph"]
+    for name in ("network.html.j2", "network.js", "network.css"):
+        assert (viz.TEMPLATES / name).is_file()
+        assert any(fnmatch.fnmatch(f"templates/{name}", p) for p in patterns), name
