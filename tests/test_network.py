@@ -573,6 +573,20 @@ def test_report_shared_outputs_and_events_and_folding(report):
     assert not thailand.has_edge("itu", "government-of-australia")
 
 
+def test_report_thailand_lists_no_one_only_through_a_member_based_there(report):
+    """The key-partners sentence names UNRCO Thailand beside ILO, UNODC, APT and UNICEF;
+    that partnership states no country, so none of them works in Thailand through it."""
+    _, data = report
+    partners = network.country_partners(data, "TH")
+    active = set(partners[partners["relations"] > 0]["id"])
+    assert not active & {"ilo", "unodc", "apt", "unicef"}, active
+    assert "unicef-thailand" in active
+    thailand = network.partnership_graph(data, country="TH")
+    assert not set(thailand) & {"ilo", "unodc", "apt", "unicef"}
+    result = run("network", "country", "TH", "--format", "csv")
+    assert result.exit_code == 0 and "ilo," not in result.stdout
+
+
 def test_report_folding_and_analyses_run(report):
     _, data = report
     plain = network.partnership_graph(data)
