@@ -315,10 +315,12 @@ def test_fixture_page_full_labels_search_and_part_of(browser, tmp_path):
     page = _open(browser, viz.write_page(graph, tmp_path / "fixture.html"))
     label = "() => window.copgraph.nodes.get('alpha').label"
     assert page.evaluate(label) == "ALP"
-    page.evaluate("() => window.copgraph.network.moveTo({scale: 3})")
-    page.evaluate(
-        "() => window.copgraph.network.body.emitter.emit('zoom', {direction: '+', scale: 3})"
-    )
+    box = page.locator("#network").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(12):  # the mouse wheel, as a reader zooms in
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(30)
+    page.wait_for_function(f"() => window.copgraph.network.getScale() >= {viz.FULL_LABEL_SCALE}")
     assert page.evaluate(label) == "Alpha Agency"  # zoomed in: the full name
     page.fill("#search", "agency of the region")  # part of an alternative name
     page.press("#search", "Enter")
