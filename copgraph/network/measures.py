@@ -598,7 +598,7 @@ def summary(graph: nx.Graph, top: int = 5, seed: int = SEED) -> pd.DataFrame:
     broker_frame = brokers(graph, between)
     for rank, r in enumerate(broker_frame.head(top).to_dict("records"), start=1):
         add("brokers (betweenness)", rank, r["id"], r["name"], r["betweenness"])
-    cut = broker_frame[broker_frame["articulation_point"] == True]  # noqa: E712 (object dtype)
+    cut = broker_frame[broker_frame["articulation_point"].astype(bool)]
     for rank, r in enumerate(cut.head(top).to_dict("records"), start=1):
         add("articulation points (betweenness)", rank, r["id"], r["name"], r["betweenness"])
     assort = assortativity(graph)
