@@ -573,6 +573,15 @@ def test_report_shared_outputs_and_events_and_folding(report):
     assert not thailand.has_edge("itu", "government-of-australia")
 
 
+def test_report_tie_weight_counts_one_sentence_quoted_twice_once(report):
+    """ITU - MoITT Pakistan: the same sentence quoted at two lengths, and one more."""
+    _, data = report
+    tie = network.partnership_graph(data).edges["itu", "moitt-pakistan"]
+    lines = [q["line"] for q in tie["quotes"]]
+    assert len(lines) > len(set(lines))  # two quotes of one sentence
+    assert tie["weight"] == len(set(lines)) < len(tie["quotes"])
+
+
 def test_report_thailand_lists_no_one_only_through_a_member_based_there(report):
     """The key-partners sentence names UNRCO Thailand beside ILO, UNODC, APT and UNICEF;
     that partnership states no country, so none of them works in Thailand through it."""
