@@ -203,7 +203,14 @@ def countries_command(everyone, fold, store, fmt, root) -> None:
 @network_group.command("centrality")
 @graph_options
 def centrality_command(fold, country, kind, store, fmt, root) -> None:
-    """Degree, weighted degree, betweenness and eigenvector centrality of every organization."""
+    """Degree, weighted degree, betweenness and eigenvector centrality of every organization.
+
+    \b
+    degree: how many organizations it is tied to
+    weighted_degree: report sentences behind its ties, summed over them
+    betweenness: share of shortest paths between others passing through it (sampled
+      above a size; the notes say so)
+    eigenvector: centrality from being tied to central organizations (weighted)"""
     from copgraph import network
 
     kg = _open(store, False, root)

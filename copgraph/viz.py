@@ -468,11 +468,13 @@ def write_png(
     seed: int = PNG_SEED,
     title: str = "COP Asia-Pacific partnership network",
     dpi: int = 150,
+    limit: int = NODE_LIMIT,
 ) -> Path:
     """Draw the network with matplotlib's Agg backend and a seeded spring layout.
 
-    Same colours as the page; node size by weighted degree, edge width by evidence,
-    dashed edges for shared outputs and events."""
+    Same colours as the page; node size by weighted degree, edge width by report
+    sentences, dashed edges for shared outputs and events, dotted "part of" links. Like
+    the page, it draws at most ``limit`` organizations, the best connected."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -485,7 +487,9 @@ def write_png(
     ax.set_axis_off()
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.03, 1.03)
-    ordered = sorted_copy(graph)
+    ordered = shown_part(graph, limit)
+    if ordered.number_of_nodes() < graph.number_of_nodes():
+        title += f" (the {ordered.number_of_nodes()} best connected of {graph.number_of_nodes()})"
     if ordered.number_of_nodes():
         pos = layout(ordered, seed)
         strength = _strength(ordered)
