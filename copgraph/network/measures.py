@@ -259,7 +259,8 @@ def brokers(graph: nx.Graph, between: tuple[dict, int | None] | None = None) -> 
     """
     notes = fragility_notes(graph)
     values, sample = between or betweenness(graph)
-    notes.append(betweenness_note(sample, graph.number_of_nodes()))
+    if graph.number_of_nodes():
+        notes.append(betweenness_note(sample, graph.number_of_nodes()))
     cut_points = set(nx.articulation_points(graph))
     on_bridges = bridges_per_node(graph)
     sizes = effective_size(graph)
