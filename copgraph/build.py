@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
-from copgraph.namespaces import CG, ID, ISO3166, PREFIXES, SCHEMES, bind_prefixes
+from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes
 from copgraph.records import Problem, Record, _text_of, load_records, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -556,9 +557,6 @@ class _Converter:
         if quoted and not any(_quote_has(self.graph, e, data["wording"]) for e in quoted):
             self.problem(record, "wording", f"'{data['wording']}' is not in the record's quotes")
 
-    def _country(self, record, subject, evidence):
-        self.graph.add((subject, CG.codeSource, URIRef(ISO3166)))
-
     def _partnership(self, record, subject, evidence):
         orgs = record.data.get("organizations") or []
         if len(set(orgs)) < 2:
@@ -570,9 +568,50 @@ class _Converter:
         "discrepancies": _discrepancy,
         "statements": _statement,
         "figures": _figure,
-        "countries": _country,
         "partnerships": _partnership,
     }
+
+
+NOTE_DISCREPANCY = re.compile(r"\bdiscrepanc(?:y|ies) ([a-z0-9]+(?:-[a-z0-9]+)+)")
+
+
+def notes_naming_unknown_discrepancies(records, types_of: dict[str, str]) -> list[Problem]:
+    """A note that points the reader to a discrepancy must name one that exists.
+
+    >>> from copgraph.records import parse_documents
+    >>> records, _ = parse_documents({"x.yaml": {"countries": [
+    ...     {"id": "fiji", "note": "see discrepancy fiji-spelling"}]}})
+    >>> [p.message for p in notes_naming_unknown_discrepancies(records, {"fiji": "countries"})]
+    ["names discrepancy 'fiji-spelling', which is not a discrepancies record"]
+    """
+    known = [i for i, kind in types_of.items() if kind == "discrepancies"]
+    problems = []
+    for record in records:
+        for owner, name, note in _notes(record):
+            for found in NOTE_DISCREPANCY.findall(note):
+                if types_of.get(found) != "discrepancies":
+                    problems.append(
+                        Problem(
+                            owner.file,
+                            owner.id,
+                            name,
+                            f"names discrepancy '{found}', which is not a discrepancies "
+                            f"record{suggest(found, known)}",
+                        )
+                    )
+    return problems
+
+
+def _notes(record):
+    """Every note of a record: its own, its quotes' and its nested records'."""
+    if isinstance(record.data.get("note"), str):
+        yield record, "note", record.data["note"]
+    for index, item in enumerate(record.data.get("evidence") or []):
+        if isinstance(item.get("note"), str):
+            yield record, f"evidence[{index}].note", item["note"]
+    for children in record.nested.values():
+        for child in children:
+            yield from _notes(child)
 
 
 def _person_names(records: list[Record]) -> dict[str, tuple[str, ...]]:
@@ -621,10 +660,12 @@ def _hint(report: Report, quote: str) -> str:
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
-    """The ontology and every SKOS scheme, as one graph without blank nodes.
+    """The ontology and every SKOS scheme as one graph: the release form of the sources.
 
-    The ontology's few blank nodes (RDF lists, owl:AllDisjointClasses) are replaced by
-    IRIs minted from their canonical labels, so that serializations stay byte-identical.
+    Every concept of a flat scheme (none has a skos:broader) is made one of its top
+    concepts, so that SKOS tools show them. The few blank nodes (RDF lists,
+    owl:AllDisjointClasses) stay blank nodes, as OWL tools expect, with labels from rdflib's
+    canonical labelling, so serializations stay byte-identical.
     """
     from rdflib.compare import to_canonical_graph
 
@@ -632,10 +673,14 @@ def load_ontology(ontology_dir: Path) -> Graph:
     graph.parse(ontology_dir / "copgraph.ttl")
     for path in sorted((ontology_dir / "schemes").glob("*.ttl")):
         graph.parse(path)
-    canonical = to_canonical_graph(graph)
-    skolem = canonical.skolemize(authority="https://w3id.org", basepath="/copgraph/genid/")
+    for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
+        concepts = list(graph.subjects(SKOS.inScheme, scheme))
+        if not any((c, SKOS.broader, None) in graph for c in concepts):
+            for concept in concepts:
+                graph.add((concept, SKOS.topConceptOf, scheme))
+                graph.add((scheme, SKOS.hasTopConcept, concept))
     result = bind_prefixes(Graph())
-    for triple in skolem:
+    for triple in to_canonical_graph(graph):
         result.add(triple)
     return result
 
@@ -672,6 +717,7 @@ def assemble(paths: Paths = Paths()) -> Built:
         if converter.files_of.get(record.id) == record.file:
             converter.convert(record)
     problems += converter.problems
+    problems += notes_naming_unknown_discrepancies(records, converter.types_of)
     graph = converter.graph
     document_triples(graph, source)
     if problems:

@@ -216,3 +216,16 @@ def test_every_fact_of_the_report_has_a_quote_and_an_asserted_triple(graph):
         s, p, o = (graph.value(fact, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         assert (s, p, o) in graph, fact
         assert graph.value(fact, CG.evidence) is not None, fact
+
+
+def test_a_note_naming_a_discrepancy_that_does_not_exist_fails_the_build(project):
+    text = COUNTRIES.replace(
+        "    beneficiary: true\n",
+        "    beneficiary: true\n    note: the count differs (see discrepancy beneficiary-count)\n",
+    )
+    with pytest.raises(BuildError) as caught:
+        assemble(Paths(root=project({"records.yaml": text})))
+    assert (
+        "record 'thailand', field 'note': names discrepancy 'beneficiary-count', which is not a "
+        "discrepancies record"
+    ) in caught.value.report()
