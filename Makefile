@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test browser lint bench clean
+.PHONY: run test install install-test browser lint bench clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: $(VENV)/.installed browser
 lint: $(VENV)/.installed
 	$(BIN)/ruff check copgraph tests benchmarks
 	$(BIN)/ruff format --check copgraph tests benchmarks
+
+# the ontology's pages (pyLODE) and class diagram, into docs/ontology/
+docs: $(VENV)/.installed
+	$(BIN)/python -m copgraph.ontology_docs docs/ontology
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/stores.py

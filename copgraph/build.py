@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
-from copgraph.namespaces import CG, ID, ISO3166, PREFIXES, SCHEMES, bind_prefixes
+from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes
 from copgraph.records import Problem, Record, _text_of, load_records, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -557,9 +557,6 @@ class _Converter:
         if quoted and not any(_quote_has(self.graph, e, data["wording"]) for e in quoted):
             self.problem(record, "wording", f"'{data['wording']}' is not in the record's quotes")
 
-    def _country(self, record, subject, evidence):
-        self.graph.add((subject, CG.codeSource, URIRef(ISO3166)))
-
     def _partnership(self, record, subject, evidence):
         orgs = record.data.get("organizations") or []
         if len(set(orgs)) < 2:
@@ -571,7 +568,6 @@ class _Converter:
         "discrepancies": _discrepancy,
         "statements": _statement,
         "figures": _figure,
-        "countries": _country,
         "partnerships": _partnership,
     }
 
@@ -664,10 +660,12 @@ def _hint(report: Report, quote: str) -> str:
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
-    """The ontology and every SKOS scheme, as one graph without blank nodes.
+    """The ontology and every SKOS scheme as one graph: the release form of the sources.
 
-    The ontology's few blank nodes (RDF lists, owl:AllDisjointClasses) are replaced by
-    IRIs minted from their canonical labels, so that serializations stay byte-identical.
+    Every concept of a flat scheme (none has a skos:broader) is made one of its top
+    concepts, so that SKOS tools show them. The few blank nodes (RDF lists,
+    owl:AllDisjointClasses) stay blank nodes, as OWL tools expect, with labels from rdflib's
+    canonical labelling, so serializations stay byte-identical.
     """
     from rdflib.compare import to_canonical_graph
 
@@ -675,10 +673,14 @@ def load_ontology(ontology_dir: Path) -> Graph:
     graph.parse(ontology_dir / "copgraph.ttl")
     for path in sorted((ontology_dir / "schemes").glob("*.ttl")):
         graph.parse(path)
-    canonical = to_canonical_graph(graph)
-    skolem = canonical.skolemize(authority="https://w3id.org", basepath="/copgraph/genid/")
+    for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
+        concepts = list(graph.subjects(SKOS.inScheme, scheme))
+        if not any((c, SKOS.broader, None) in graph for c in concepts):
+            for concept in concepts:
+                graph.add((concept, SKOS.topConceptOf, scheme))
+                graph.add((scheme, SKOS.hasTopConcept, concept))
     result = bind_prefixes(Graph())
-    for triple in skolem:
+    for triple in to_canonical_graph(graph):
         result.add(triple)
     return result
 
