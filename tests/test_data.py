@@ -217,7 +217,9 @@ SPOT_CHECKS = {
     "Deborah Welsh's name is also spelled Welsch": """ASK { id:deborah-welsh skos:altLabel ?a . FILTER(CONTAINS(?a, "Welsch")) }""",
     "Session 4 has two titles": """ASK { id:session-4 cg:title ?a ; cg:alternativeTitle ?b . FILTER(?a != ?b) }""",
     # 4.6
-    "the AskMe app is an educational app produced by ITU": """ASK { id:askme-app cg:kind outputkind:educational-app ; cg:producer id:itu }""",
+    "the AskMe app is an educational app for children; the report names no producer": """ASK {
+        id:askme-app cg:kind outputkind:educational-app ; cg:audience "children" .
+        FILTER NOT EXISTS { id:askme-app cg:producer ?anyone } }""",
     "ITU partners with Saudi Arabia's NCA": """ASK {
         ?p a cg:Partnership ; cg:partnerOrganization id:itu, id:nca-saudi-arabia }""",
     # 4.7 / 5
