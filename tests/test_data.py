@@ -226,6 +226,10 @@ SPOT_CHECKS = {
     "Session 1 runs 09:35-10:35 Bangkok time": """ASK {
         id:session-1 cg:start ?s ; cg:end ?e .
         FILTER(STR(?s) = "2023-12-07T09:35:00+07:00" && STR(?e) = "2023-12-07T10:35:00+07:00") }""",
+    "the agenda's group photo runs 09:30-09:35 Bangkok time": """ASK {
+        ?slot a cg:AgendaItem ; rdfs:label "Group Photo Session" ; cg:start ?s ; cg:end ?e ;
+            cg:partOf id:concluding-workshop .
+        FILTER(STR(?s) = "2023-12-07T09:30:00+07:00" && STR(?e) = "2023-12-07T09:35:00+07:00") }""",
     "Atsuko Okuda wraps up the workshop (agenda)": """ASK {
         ?p cg:session id:closing-segment ; cg:participant id:atsuko-okuda ; cg:source "agenda" }""",
 }
