@@ -62,6 +62,9 @@ KIND_COLOURS = {
     "civil-society organization": "#F0E442",
     "academic institution": "#999933",
     "youth network": "#AA4499",
+    "legislature": "#332288",
+    "multi-stakeholder group": "#44AA99",
+    "kind not stated": "#DDDDDD",
 }
 UNKNOWN_COLOUR = "#9E9E9E"
 

@@ -15,7 +15,7 @@ from copgraph import network, viz
 from copgraph.cli import main
 from copgraph.kg import open_graph
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 from .test_network import fixture_kg
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -261,3 +261,20 @@ def test_the_page_templates_are_shipped_as_package_data():
     for name in ("network.html.j2", "network.js", "network.css"):
         assert (viz.TEMPLATES / name).is_file()
         assert any(fnmatch.fnmatch(f"templates/{name}", p) for p in patterns), name
+
+
+def test_every_organization_kind_of_the_scheme_has_its_own_colour():
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from copgraph.namespaces import SCHEMES
+
+    scheme = Graph().parse(ROOT / "ontology" / "schemes" / "organization-kind.ttl")
+    kinds = {
+        str(label)
+        for concept, label in scheme.subject_objects(SKOS.prefLabel)
+        if str(concept).startswith(str(SCHEMES["organization-kind"]))
+    }
+    assert kinds <= set(viz.KIND_COLOURS), kinds - set(viz.KIND_COLOURS)
+    assert len(set(viz.KIND_COLOURS.values())) == len(viz.KIND_COLOURS)
+    assert viz.UNKNOWN_COLOUR not in viz.KIND_COLOURS.values()
