@@ -325,7 +325,13 @@ class _Converter:
     def check_supports(self, record: Record, quotes: list) -> None:
         """Every ``supports`` entry names a field of the record, and a value it holds."""
         names = [f.name for f in record.type.fields if f.name not in ("id", "evidence")]
-        for index, (_, supports, _) in enumerate(quotes):
+        for index, (_, supports, unnamed) in enumerate(quotes):
+            if unnamed and supports is None and not record.type.compact:
+                self.problem(
+                    record,
+                    f"evidence[{index}].unnamed",
+                    "'unnamed' goes with 'supports': it explains the facts listed there",
+                )
             for name, value in supports or ():
                 where = f"evidence[{index}].supports"
                 spec = record.type.field(name)
@@ -355,7 +361,7 @@ class _Converter:
             if supports and ((spec.name, None) in supports or (spec.name, text) in supports)
         ]
         if record.type.compact:
-            chosen += [(node, None) for node, supports, _ in quotes if supports is None]
+            chosen += [(node, why) for node, supports, why in quotes if supports is None]
         return list(dict.fromkeys(chosen))
 
     # -- conversion ---------------------------------------------------------------------
@@ -463,19 +469,22 @@ class _Converter:
             g.add((node, CG.evidence, e))
         return node
 
-    def nested_link(self, triple: tuple) -> None:
+    def nested_link(self, triple: tuple, nested_record: Record) -> None:
         """A post's holder, a participation's session, a discrepancy's variant: stated by
-        the nested record's own quotes."""
+        the nested record's own quotes (with their ``unnamed`` reasons)."""
         self.graph.add(triple)
         nested = triple[0] if triple[1] in (CG.holder, CG.session) else triple[2]
-        self.fact(triple, sorted(self.graph.objects(nested, CG.evidence)))
+        reasons = sorted(
+            {e["unnamed"] for e in nested_record.data.get("evidence", []) if e.get("unnamed")}
+        )
+        self.fact(triple, sorted(self.graph.objects(nested, CG.evidence)), reasons)
 
     def _person(self, record, subject, evidence):
         for post in record.nested.get("posts", []):
             org = post.data.get("organization")
             node = post_iri(record.id, org or "unknown", post.data.get("title", ""))
             self.convert(post, node)
-            self.nested_link((node, CG.holder, subject))
+            self.nested_link((node, CG.holder, subject), post)
 
     def _session(self, record, subject, evidence):
         for part in record.nested.get("participants", []):
@@ -489,7 +498,7 @@ class _Converter:
                     "(list both sources and both quotes)",
                 )
             self.convert(part, node)
-            self.nested_link((node, CG.session, subject))
+            self.nested_link((node, CG.session, subject), part)
 
     def _discrepancy(self, record, subject, evidence):
         variants = record.nested.get("variants", [])
@@ -498,7 +507,7 @@ class _Converter:
         for variant in variants:
             node = ID[f"variant/{record.id}/{_hash(variant.data.get('value'))[:8]}"]
             self.convert(variant, node)
-            self.nested_link((subject, CG.variant, node))
+            self.nested_link((subject, CG.variant, node), variant)
 
     def _statement(self, record, subject, evidence):
         text, speaker = record.data["text"], record.data.get("speaker")

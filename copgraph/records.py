@@ -646,8 +646,6 @@ def _evidence(value) -> dict:
     unnamed = value.get("unnamed")
     if unnamed is not None and (not isinstance(unnamed, str) or not unnamed.strip()):
         raise ValueError("'unnamed' says, in words, why the quote need not name the fact's sides")
-    if unnamed is not None and value.get("supports") is None:
-        raise ValueError("'unnamed' goes with 'supports': it explains the facts listed there")
     return {
         "quote": quote,
         "section": str(section) if section is not None else None,

@@ -217,13 +217,19 @@ SPOT_CHECKS = {
     "Deborah Welsh's name is also spelled Welsch": """ASK { id:deborah-welsh skos:altLabel ?a . FILTER(CONTAINS(?a, "Welsch")) }""",
     "Session 4 has two titles": """ASK { id:session-4 cg:title ?a ; cg:alternativeTitle ?b . FILTER(?a != ?b) }""",
     # 4.6
-    "the AskMe app is an educational app produced by ITU": """ASK { id:askme-app cg:kind outputkind:educational-app ; cg:producer id:itu }""",
+    "the AskMe app is an educational app for children; the report names no producer": """ASK {
+        id:askme-app cg:kind outputkind:educational-app ; cg:audience "children" .
+        FILTER NOT EXISTS { id:askme-app cg:producer ?anyone } }""",
     "ITU partners with Saudi Arabia's NCA": """ASK {
         ?p a cg:Partnership ; cg:partnerOrganization id:itu, id:nca-saudi-arabia }""",
     # 4.7 / 5
     "Session 1 runs 09:35-10:35 Bangkok time": """ASK {
         id:session-1 cg:start ?s ; cg:end ?e .
         FILTER(STR(?s) = "2023-12-07T09:35:00+07:00" && STR(?e) = "2023-12-07T10:35:00+07:00") }""",
+    "the agenda's group photo runs 09:30-09:35 Bangkok time": """ASK {
+        ?slot a cg:AgendaItem ; rdfs:label "Group Photo Session" ; cg:start ?s ; cg:end ?e ;
+            cg:partOf id:concluding-workshop .
+        FILTER(STR(?s) = "2023-12-07T09:30:00+07:00" && STR(?e) = "2023-12-07T09:35:00+07:00") }""",
     "Atsuko Okuda wraps up the workshop (agenda)": """ASK {
         ?p cg:session id:closing-segment ; cg:participant id:atsuko-okuda ; cg:source "agenda" }""",
 }
