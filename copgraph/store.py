@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -550,10 +551,34 @@ class EndpointStore(Store):
         self._opener = urllib.request.build_opener(_NoRedirectOffHttp())
 
     def _post(self, url: str, body: bytes, content_type: str, accept: str, method="POST"):
+        """The reply's bytes and content type, within the total time limit.
+
+        Socket timeouts bound each read, not the whole exchange: a server that sends its
+        headers one byte at a time would hold urllib for ever. So the exchange runs in a
+        thread that is abandoned (left to end on its own) when the time is up.
+        """
+        timeout = self.timeout or 3600.0
+        outcome: dict = {}
+
+        def exchange():
+            try:
+                outcome["value"] = self._exchange(url, body, content_type, accept, method, timeout)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                outcome["error"] = exc
+
+        thread = threading.Thread(target=exchange, name="copgraph-endpoint", daemon=True)
+        thread.start()
+        thread.join(timeout + 1.0)
+        if thread.is_alive():
+            raise QueryTimeout(f"{url} took longer than {timeout:g} s; stopped")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["value"]
+
+    def _exchange(self, url, body, content_type, accept, method, timeout):
         request = urllib.request.Request(
             url, data=body, method=method, headers={"Content-Type": content_type, "Accept": accept}
         )
-        timeout = self.timeout or 3600.0
         deadline = time.monotonic() + timeout
         try:
             with self._opener.open(request, timeout=timeout) as response:

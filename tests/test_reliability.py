@@ -467,6 +467,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Location", "ftp://127.0.0.1/file")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif path.endswith("/drip-headers"):
+            try:
+                for char in b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n":
+                    self.wfile.write(bytes([char]))
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass
+            self.close_connection = True
         elif path.endswith("/drip"):
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
@@ -545,6 +554,14 @@ def test_a_dripping_server_is_stopped_at_the_total_time_limit(fake_server):
     started = time.perf_counter()
     with pytest.raises(QueryTimeout, match="longer than 2 s"):
         store.select("SELECT * WHERE { ?s ?p ?o }")
+    assert time.perf_counter() - started < 6
+
+
+def test_headers_sent_one_byte_at_a_time_are_stopped_at_the_time_limit(fake_server):
+    store = EndpointStore(fake_server + "/drip-headers/query", timeout=2)
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeout, match="longer than 2 s"):
+        store.ask("ASK {}")
     assert time.perf_counter() - started < 6
 
 
