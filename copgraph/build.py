@@ -444,7 +444,9 @@ class _Converter:
             if iri is None or iri not in self.properties:
                 known = [compact(str(p)) for p in self.properties]
                 self.problem(
-                    record, "property", f"'{value}' is no property of the ontology{suggest(value, known)}"
+                    record,
+                    "property",
+                    f"'{value}' is no property of the ontology{suggest(value, known)}",
                 )
                 return None
             return iri
