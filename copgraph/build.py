@@ -18,12 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
-from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes
+from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes, compact
 from copgraph.records import (
+    TYPES,
     Problem,
     Record,
     _text_of,
@@ -40,9 +41,6 @@ def default_root() -> Path:
     """The project folder: $COPGRAPH_ROOT if set, else this checkout."""
     env = os.environ.get("COPGRAPH_ROOT")
     return Path(env).resolve() if env else ROOT
-
-
-PARTICIPATION_SOURCES = {"agenda", "narrative"}
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,6 @@ PREDICATES: dict[str, URIRef] = {
     "producers": CG.producer,
     "partners": CG.partner,
     "date": CG.date,
-    "end_date": CG.endDate,
     "status": CG.status,
     "audience": CG.audience,
     "age_range": CG.ageRange,
@@ -131,7 +128,7 @@ PREDICATES: dict[str, URIRef] = {
     "launched_at": CG.launchedAt,
     "programme": CG.programme,
     "place": CG.place,
-    "participants": CG.participants,
+    "participants": CG.participantCount,
     "organizers": CG.organizer,
     "part_of": CG.partOf,
     "number": CG.sessionNumber,
@@ -142,9 +139,7 @@ PREDICATES: dict[str, URIRef] = {
     "role": CG.role,
     "source": CG.source,
     "organizations": CG.partnerOrganization,
-    "about": CG.description,
-    "about_item": CG.about,
-    "subject": CG.about,
+    "about": CG.about,
     "value": CG.value,
     "min": CG.minValue,
     "max": CG.maxValue,
@@ -166,8 +161,9 @@ PREDICATES: dict[str, URIRef] = {
 # Where one field name means something else in one record type.
 OVERRIDES: dict[tuple[str, str], URIRef] = {
     ("variants", "value"): CG.variantValue,
-    ("discrepancies", "about"): CG.about,
 }
+# What a discrepancy's property names when it is a field holding nested records.
+NESTED_PREDICATES = {"posts": CG.holder, "participants": CG.participant, "variants": CG.variant}
 # Fields whose triple points from the referenced node to the record (X cites instrument).
 INVERSE = {"cited_by": CG.cites, "sessions": CG.cites}
 
@@ -193,10 +189,17 @@ def participation_iri(session: str, person: str, role: str) -> URIRef:
 class _Converter:
     """Checks references and quotes while it turns records into triples."""
 
-    def __init__(self, source: Source, schemes: dict[str, set[str]], records: list[Record]):
+    def __init__(
+        self,
+        source: Source,
+        schemes: dict[str, set[str]],
+        records: list[Record],
+        properties: frozenset[URIRef] = frozenset(),
+    ):
         self.report: Report = source.report
         self.document = ID[source.document_id]
         self.schemes = schemes
+        self.properties = properties
         self.graph = bind_prefixes(Graph())
         self.problems: list[Problem] = []
         self.types_of: dict[str, str] = {}
@@ -435,12 +438,46 @@ class _Converter:
             return self.quantity(record, spec.name, value, subject, evidence)
         if spec.kind == "integer" and spec.name == "year":
             return Literal(str(value), datatype=XSD.gYear)
+        if spec.kind == "language":
+            return Literal(value, datatype=XSD.language)
+        if spec.kind == "property":
+            return self.property_iri(record, value)
         if spec.kind in ("string", "integer", "boolean", "number"):
-            if spec.name == "source" and value not in PARTICIPATION_SOURCES:
-                self.problem(record, spec.name, f"'{value}' must be agenda or narrative")
-                return None
             return Literal(value)
         return None  # nested: handled by SPECIAL
+
+    def property_iri(self, record: Record, value: str) -> URIRef | None:
+        """A discrepancy's property as the IRI of the predicate that differs: a field of the
+        record it is about (``title``, ``participants``), or a CURIE (``cg:title``)."""
+        if ":" in value:
+            prefix, _, local = value.partition(":")
+            iri = URIRef(f"{PREFIXES[prefix]}{local}") if prefix in PREFIXES else None
+            if iri is None or iri not in self.properties:
+                known = [compact(str(p)) for p in self.properties]
+                self.problem(
+                    record,
+                    "property",
+                    f"'{value}' is no property of the ontology{suggest(value, known)}",
+                )
+                return None
+            return iri
+        about = self.types_of.get(record.data.get("about", ""))
+        if about is None:
+            return None  # the unknown 'about' is reported on its own field
+        rtype = TYPES[about]
+        spec = rtype.field(value)
+        if spec is None or value in ("id", "evidence", "note"):
+            names = [f.name for f in rtype.fields if f.name not in ("id", "evidence", "note")]
+            self.problem(
+                record,
+                "property",
+                f"'{value}' is no field of a {about} record (nor a CURIE such as cg:title)"
+                f"{suggest(value, names)}",
+            )
+            return None
+        if spec.kind == "nested":
+            return NESTED_PREDICATES[value]
+        return INVERSE.get(value) or OVERRIDES.get((about, value), PREDICATES[value])
 
     def quantity(self, record, field_name, value, subject, evidence) -> URIRef | None:
         node = URIRef(f"{subject}/{field_name}")
@@ -729,6 +766,13 @@ def load_ontology(ontology_dir: Path) -> Graph:
     return result
 
 
+def ontology_properties(ontology: Graph) -> frozenset[URIRef]:
+    """Every property the ontology declares, and the RDFS/SKOS labels it uses."""
+    kinds = (OWL.ObjectProperty, OWL.DatatypeProperty)
+    declared = {p for kind in kinds for p in ontology.subjects(RDF.type, kind)}
+    return frozenset(declared | {RDFS.label, SKOS.altLabel})
+
+
 def scheme_members(ontology: Graph) -> dict[str, set[str]]:
     members: dict[str, set[str]] = defaultdict(set)
     for name, namespace in SCHEMES.items():
@@ -763,7 +807,7 @@ def assemble(paths: Paths = Paths()) -> Built:
             + problems
             + ["references and quotes are checked once every curated file can be read"]
         )
-    converter = _Converter(source, scheme_members(ontology), records)
+    converter = _Converter(source, scheme_members(ontology), records, ontology_properties(ontology))
     for record in records:
         if converter.files_of.get(record.id) == record.file:
             converter.convert(record)

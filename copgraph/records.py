@@ -24,6 +24,8 @@ from pathlib import Path
 import yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# BCP 47 (RFC 5646) well-formed tags, simplified: language, then script/region/variants.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})$")
 
@@ -34,7 +36,9 @@ class Field:
 
     ``kind`` is one of: string, integer, number, boolean, date, datetime, ref (an id of a
     record of ``targets``, any type if empty), concept (a concept of scheme
-    ``targets[0]``), quantity, evidence, nested (a list of records of type ``targets[0]``).
+    ``targets[0]``), language (a BCP 47 tag), property (a field of the record a discrepancy
+    is about, or a property's CURIE), quantity, evidence, nested (a list of records of type
+    ``targets[0]``).
     """
 
     name: str
@@ -164,7 +168,7 @@ TYPES: dict[str, RecordType] = {
                 _label("alt_labels", many=True),
                 Field("kind", "concept", required=True, targets=("output-kind",)),
                 Field("country", "ref", many=True, targets=COUNTRY, doc="beneficiary country"),
-                Field("language", "string", many=True),
+                Field("language", "language", many=True, doc="BCP 47 tag: mn, th, id, en ..."),
                 Field("producers", "ref", many=True, targets=ORG),
                 Field("partners", "ref", many=True, targets=ORG),
                 Field("date", "date"),
@@ -184,8 +188,8 @@ TYPES: dict[str, RecordType] = {
                 _label(required=True),
                 _label("alt_labels", many=True),
                 Field("kind", "concept", required=True, targets=("event-kind",)),
-                Field("date", "date"),
-                Field("end_date", "date"),
+                Field("date", "date", doc="the (first) day"),
+                Field("end", "date", doc="the last day of a multi-day event"),
                 Field("place", "ref", targets=("places",), doc="a city: a places record"),
                 Field("online", "boolean", doc="true where the report says it was held online"),
                 Field("country", "ref", targets=COUNTRY),
@@ -230,9 +234,10 @@ TYPES: dict[str, RecordType] = {
                 Field("organization", "ref", targets=ORG, doc="on whose behalf"),
                 Field(
                     "source",
-                    "string",
+                    "concept",
                     required=True,
                     many=True,
+                    targets=("report-part",),
                     doc="agenda (Section 5), narrative (Section 4), or both",
                     fact=False,
                 ),
@@ -253,8 +258,8 @@ TYPES: dict[str, RecordType] = {
                     targets=ORG,
                     doc="one of the organizations: the others are its partners, not each other's",
                 ),
-                _label("about", required=True, doc="what it was about"),
-                Field("about_item", "ref", many=True, doc="the output, event or programme"),
+                _label("description", required=True, doc="what it was about, in a few words"),
+                Field("about", "ref", many=True, doc="the output, event or programme"),
                 Field("country", "ref", targets=COUNTRY),
             ),
         ),
@@ -262,8 +267,8 @@ TYPES: dict[str, RecordType] = {
             "figures",
             "Figure",
             _common(
-                _label("about", required=True),
-                Field("subject", "ref", doc="the node the number is about"),
+                _label("description", required=True, doc="what is counted, in a few words"),
+                Field("about", "ref", doc="the node the number is about"),
                 Field("stated_by", "ref", targets=("people", "organizations")),
                 Field("value", "number"),
                 Field("min", "number"),
@@ -306,7 +311,14 @@ TYPES: dict[str, RecordType] = {
             "Discrepancy",
             _common(
                 Field("about", "ref", required=True, fact=False),
-                _label("property", required=True, doc="spelling, title, count ..."),
+                Field(
+                    "property",
+                    "property",
+                    required=True,
+                    fact=False,
+                    doc="a field of the record it is about (label, name, date, participants ...) "
+                    "or a property's CURIE (cg:title)",
+                ),
                 _label("description", required=True),
                 Field("variants", "nested", required=True, many=True, targets=("variants",)),
                 evidence_required=False,
@@ -559,12 +571,14 @@ def _parse_record(rtype, item, file, position, problems, parent_id=None) -> Reco
 
 def _convert(spec: Field, value):
     kind = spec.kind
-    if kind == "string" or kind in ("ref", "concept"):
+    if kind in ("string", "ref", "concept", "property", "language"):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValueError(f"must be text, got {type(value).__name__}")
         text = str(value).strip()
         if not text:
             raise ValueError("must not be empty")
+        if kind == "language" and not LANGUAGE_TAG.match(text):
+            raise ValueError(f"must be a BCP 47 language tag (mn, th, id, en ...), got {text!r}")
         return text
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):

@@ -161,6 +161,39 @@ BAD_INPUTS = {
         COUNTRY.replace("    iso3: FJI\n", "    iso3: FJI\n    capital: Suva\n"),
         ("countries.yaml", "fiji", "capital", "unknown field"),
     ),
+    "language that is not a BCP 47 tag": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            outputs:
+              - id: fiji-guide
+                label: Fiji guide
+                kind: guideline
+                language: [Fijian]
+                evidence:
+                  - quote: shared some online practices among children and youth in Fiji
+            """
+        ),
+        ("countries.yaml", "fiji-guide", "language", "must be a BCP 47 language tag"),
+    ),
+    "discrepancy property that is no field": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            discrepancies:
+              - id: fiji-spelling
+                about: fiji
+                property: spelling
+                description: two spellings
+                variants:
+                  - value: Fiji
+                    evidence: [{quote: children and youth in Fiji}]
+                  - value: Fidji
+                    evidence: [{quote: shared some online practices}]
+            """
+        ),
+        ("countries.yaml", "fiji-spelling", "property", "is no field of a countries record"),
+    ),
     "unknown concept": (
         COUNTRY
         + textwrap.dedent(
