@@ -745,7 +745,7 @@ def _quantity(value) -> dict:
 
 
 # Fields that must not come before another field of the same record.
-ORDERED_FIELDS = (("start", "end"), ("date", "end_date"), ("min", "max"))
+ORDERED_FIELDS = (("start", "end"), ("date", "end"), ("date", "end_date"), ("min", "max"))
 
 
 def check_order(data: dict) -> list[tuple[str, str]]:

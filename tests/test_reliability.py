@@ -588,8 +588,8 @@ BAD_VALUES = {
         ("participants", "'min' (5000) is above 'max' (10)"),
     ),
     "end before start": (
-        EVENT.replace("date: 2023-06-14", "date: 2023-06-14\n    end_date: 2023-06-13"),
-        ("end_date", "is before 'date'"),
+        EVENT.replace("date: 2023-06-14", "date: 2023-06-14\n    end: 2023-06-13"),
+        ("end", "is before 'date'"),
     ),
     "year of one digit": (
         EVENT
@@ -634,7 +634,7 @@ def test_shacl_refuses_impossible_values_the_records_never_produce():
 
     graph = Graph()
     figure, event = ID["e/participants"], ID["e"]
-    graph.add((event, CG.participants, figure))
+    graph.add((event, CG.participantCount, figure))
     graph.add((figure, RDF.type, CG.Figure))
     graph.add((figure, CG.minValue, Literal(5000)))
     graph.add((figure, CG.maxValue, Literal(10)))
