@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from copgraph.build import BuildError, Paths, assemble, validate_shapes, write_outputs
+# Only click at the top: `copgraph --help` and `copgraph queries` must start at once, so
+# rdflib, pandas and pyoxigraph are imported inside the commands that need them.
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -16,7 +17,9 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def _paths(root: str | None) -> Paths:
+def _paths(root: str | None):
+    from copgraph.build import Paths
+
     return Paths(root=Path(root).resolve()) if root else Paths()
 
 
@@ -24,8 +27,10 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _build(paths: Paths, quiet: bool = False):
+def _build(paths, quiet: bool = False):
     """Assemble and validate, reporting every problem; exits 1 on any."""
+    from copgraph.build import BuildError, assemble, validate_shapes
+
     started = time.perf_counter()
     try:
         if not quiet:
@@ -78,7 +83,14 @@ def build(root, out) -> None:
 
     Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld. Any
     problem stops the build with exit code 1 and a list of every problem found.
+
+    \b
+    Examples:
+      copgraph build
+      copgraph build -o /tmp/graph      write the files elsewhere
     """
+    from copgraph.build import write_outputs
+
     paths = _paths(root)
     built = _build(paths)
     out_dir = Path(out) if out else paths.out_dir
@@ -93,6 +105,10 @@ def validate(root) -> None:
     """Run every check (records, references, quotes, shapes, quality queries) without writing.
 
     The quality queries are copgraph/quality/*.rq: each must return no rows.
+
+    \b
+    Example:
+      copgraph validate && echo "the data is sound"
     """
     from copgraph.kg import KnowledgeGraph
     from copgraph.quality import run_checks
@@ -115,16 +131,33 @@ def validate(root) -> None:
 @main.command()
 @ROOT_OPTION
 def stats(root) -> None:
-    """Counts per class and per report section, and the share of facts with evidence."""
+    """Counts per class and per report section, and the share of facts with evidence.
+
+    Reads the built graph (data/build/copgraph.nt), building it only when an input changed.
+
+    \b
+    Example:
+      copgraph stats
+    """
     from copgraph.stats import class_counts, evidence_share, section_counts
 
-    built = _build(_paths(root), quiet=True)
-    graph = built.graph
+    graph = _built_graph(_paths(root))
     click.echo(class_counts(graph).to_string(index=False))
     click.echo("")
     click.echo(section_counts(graph).to_string(index=False))
     click.echo("")
     click.echo(f"facts with evidence: {evidence_share(graph):.1%}")
+
+
+def _built_graph(paths):
+    """The built graph as an rdflib Graph, read from data/build (built first if stale)."""
+    from copgraph.build import BuildError
+    from copgraph.stats import read_built
+
+    try:
+        return read_built(paths, _progress)
+    except BuildError as exc:
+        _fail(exc.report())
 
 
 # -- the query layer ------------------------------------------------------------------------
@@ -187,12 +220,18 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @main.command("queries")
 @FORMAT_OPTION
 def queries_command(fmt) -> None:
-    """List the named queries with their parameters and columns."""
-    from copgraph.catalog import load_catalog
-    from copgraph.output import render
+    """List the named queries with their parameters, columns and an example each.
+
+    \b
+    Examples:
+      copgraph queries
+      copgraph queries --format markdown
+    """
+    from copgraph.catalog import example_command, load_catalog
 
     if fmt != "table":
         from copgraph.catalog import catalog_frame
+        from copgraph.output import render
 
         click.echo(render(catalog_frame(), fmt), nl=False)
         return
@@ -203,7 +242,12 @@ def queries_command(fmt) -> None:
         for p in q.params:
             need = "required" if p.required else "optional"
             click.echo(f"    --param {p.name}=...  ({p.type_label}, {need}) {p.doc}")
+        if q.one_of:
+            click.echo(f"    give one of: {', '.join(q.one_of)}")
         click.echo(f"    columns: {', '.join(q.columns)}")
+        for column, doc in q.explained.items():
+            click.echo(f"      {column}: {doc}")
+        click.echo(f"    example: {example_command(q)}")
 
 
 @main.command("query")
@@ -223,18 +267,31 @@ def queries_command(fmt) -> None:
 def query_command(name, params, store, fmt, full_iris, root) -> None:
     """Run the named query NAME (see: copgraph queries).
 
+    Parameters take ids, names, acronyms, ISO codes, session numbers or words of a title,
+    in any case and quote style. JSON keeps lists as arrays and numbers as numbers.
+
     \b
     Examples:
       copgraph query partners-of --param org=itu
-      copgraph query outputs -p country=Mongolia --format csv
+      copgraph query about -p subject=Thailand
+      copgraph query speakers -p session="Session 3"
+      copgraph query outputs -p country=Mongolia -p since=2023 --format csv
       copgraph query events -p from=2023-01 -p to=2023-06
     """
+    from copgraph.catalog import QueryError, for_people
     from copgraph.output import render
 
     values = _parse_params(params)
     kg = _open(store, full_iris, root)
-    frame = _run(lambda: kg.query(name, **values))
-    click.echo(render(frame, fmt), nl=False)
+
+    def ask():
+        try:
+            return kg.query(name, **values)
+        except QueryError as exc:  # say --param, not keyword argument
+            raise QueryError(exc.cli) from None
+
+    frame = _run(ask)
+    click.echo(render(for_people(frame, fmt), fmt), nl=False)
 
 
 @main.command("sparql")
@@ -262,11 +319,15 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
     scheme prefixes (topic:, outputkind: ...) are predeclared. Updates are refused.
 
     \b
-    Example:
+    Examples:
       copgraph sparql 'SELECT ?name WHERE { ?p a cg:Person ; rdfs:label ?name }'
+      copgraph sparql -f my-question.rq --format csv
     """
+    import warnings
+
     from rdflib import Graph
 
+    from copgraph.catalog import for_people
     from copgraph.output import render
 
     if (text is None) == (path is None):
@@ -277,7 +338,11 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
 
     _run(lambda: check_query(text, allow_service=allow_service))
     kg = _open(store, full_iris, root)
-    result = _run(lambda: kg.sparql(text, allow_service=allow_service))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _run(lambda: kg.sparql(text, allow_service=allow_service))
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     if isinstance(result, bool):
         click.echo("true" if result else "false")
     elif isinstance(result, Graph):
@@ -285,7 +350,7 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
 
         click.echo(bind_prefixes(result).serialize(format="turtle"), nl=False)
     else:
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(for_people(result, fmt), fmt), nl=False)
 
 
 @main.command("load")
@@ -297,7 +362,13 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
 )
 @ROOT_OPTION
 def load_command(store, root) -> None:
-    """Load the built graph into a persisted Oxigraph folder or a SPARQL server."""
+    """Load the built graph into a persisted Oxigraph folder or a SPARQL server.
+
+    \b
+    Examples:
+      copgraph load --store oxigraph:/tmp/copgraph-store
+      copgraph load --store http://127.0.0.1:7878     (a running `oxigraph serve`)
+    """
     from copgraph.build import BuildError, ensure_built
     from copgraph.kg import load_endpoint, open_graph
     from copgraph.store import StoreError, is_endpoint
@@ -329,6 +400,11 @@ def coverage_command(root, strict) -> None:
     Scans for people (Mr., Ms., Dr., H.E. followed by a name) and for names that look like
     organizations; a mention is explained when the graph holds it or when
     data/coverage-ignore.yaml lists it with a reason.
+
+    \b
+    Examples:
+      copgraph coverage
+      copgraph coverage --strict       exit 1 when anything is missing (for CI)
     """
     from copgraph.coverage import load_ignore, measure
 
