@@ -12,16 +12,19 @@ Each ``.rq`` file starts with a header of ``# key: value`` lines::
 
 Parameter types: ``iri``, ``id`` or ``id:Class`` (an id, label or acronym, resolved to a
 node of that class), ``country`` (ISO alpha-2/alpha-3, id or name), ``string``, ``date``,
-``integer``, ``choice:a/b`` (one of the words listed, any case). Values are bound as RDF terms in an escaped ``VALUES`` block, as variable
-``?p_<name>`` (``org`` binds ``?p_org``), placed at each line ``# @values`` when the query
-has any (inside a sub-select or in each branch of a UNION, say), else first in the outer ``WHERE`` group; no value is
-ever spliced into the query's own text. ``one-of: a, b`` asks for exactly one of two
-optional parameters. ``lists`` names columns built with ``GROUP_CONCAT(...;
-separator="\\n")``: they come back as sorted Python lists without empty items (write
-``GROUP_CONCAT(DISTINCT COALESCE(?x, ""); ...)``: rdflib fails on an unbound value in a
-DISTINCT aggregate). ``zip: lines:integer, sections, quotes`` names list columns that
-are parallel (item i of each belongs together): they are kept aligned and sorted by the
-first. ``column: NAME | text`` explains a column that is not self-evident.
+``integer``, ``choice:a/b`` (one of the words listed, any case). Values are bound as RDF
+terms in an escaped ``VALUES`` block, as variable ``?p_<name>`` (``org`` binds
+``?p_org``), placed at each line ``# @values`` when the query has any (inside a
+sub-select, or in each branch of a UNION), else first in the outer ``WHERE`` group; no
+value is ever spliced into the query's own text. ``one-of: a, b`` asks for exactly one
+of two optional parameters. ``example:`` gives the parameters of the documented example.
+
+``lists`` names columns built with ``GROUP_CONCAT(...; separator="\\n")``: they come
+back as sorted Python lists without empty items (write ``GROUP_CONCAT(DISTINCT
+COALESCE(?x, ""); ...)``: rdflib fails on an unbound value in a DISTINCT aggregate).
+``zip: lines:integer, sections, quotes`` names list columns that are parallel (item i of
+each belongs together): they are kept aligned, de-duplicated and sorted by the first.
+``column: NAME | text`` explains a column that is not self-evident.
 
 >>> q = parse_query_file(QUERY_DIR / "partners-of.rq")
 >>> q.name, [p.name for p in q.params], q.columns[:2]
@@ -406,7 +409,9 @@ def for_people(frame, fmt: str):
 
     convert = json_value if fmt == "json" else display_value
     return pd.DataFrame(
-        {c: pd.Series([convert(v) for v in frame[c]], index=frame.index, dtype=object)
-         for c in frame.columns},
+        {
+            c: pd.Series([convert(v) for v in frame[c]], index=frame.index, dtype=object)
+            for c in frame.columns
+        },
         columns=frame.columns,
     )

@@ -174,7 +174,9 @@ class KnowledgeGraph:
             close += pool.close(value)
         close = sorted(close, key=lambda pair: -pair[0])[:5]
         hint = f"; close matches: {'; '.join(_described(pools, i) for _, i in close)}"
-        raise QueryError(f"parameter '{param}': no {what} is called {value!r}{hint if close else ''}")
+        raise QueryError(
+            f"parameter '{param}': no {what} is called {value!r}{hint if close else ''}"
+        )
 
     # -- ad-hoc SPARQL ----------------------------------------------------------------------
     def sparql(self, text: str, *, allow_service: bool = False, full_iris: bool | None = None):
@@ -280,7 +282,9 @@ def oxigraph_cells(solutions, convert) -> tuple[list[str], list[list]]:
 
 # -- names a person types ------------------------------------------------------------------
 
-_QUOTES = re.compile("[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]")
+_QUOTES = re.compile(
+    "[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]"
+)
 
 
 def normal(text: str) -> str:
@@ -361,9 +365,7 @@ _CG_TERM = re.compile(r"(?:\bcg:|<https://w3id\.org/copgraph/ontology#)([A-Za-z_
 def cg_terms(text: str) -> list[str]:
     """The cg: local names a query uses (comments and string literals ignored)."""
     code = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    code = "\n".join(
-        line for line in code.split("\n") if not line.lstrip().startswith("#")
-    )
+    code = "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("#"))
     return _CG_TERM.findall(code)
 
 

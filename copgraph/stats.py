@@ -18,6 +18,7 @@ def read_built(paths: Paths | None = None, progress=None) -> Graph:
     """
     return Graph().parse(ensure_built(paths or Paths(), progress), format="nt")
 
+
 #: Classes whose instances are facts drawn from the report (and so need evidence).
 FACT_CLASSES = (
     "Programme",
