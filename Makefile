@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test browser lint bench clean
+.PHONY: run test install install-test browser lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/stores.py
+	$(BIN)/python benchmarks/queries.py
+
+# the README's catalog table, query examples and network figures, from the code and data
+docs: $(VENV)/.installed
+	$(BIN)/python -m copgraph.docs
 
 clean:
 	rm -rf data/build $(OUT) .pytest_cache

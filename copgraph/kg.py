@@ -64,6 +64,7 @@ class KnowledgeGraph:
         self._labels: dict[str, NameIndex] | None = None
         self._terms: set[str] | None = None
         self._compacted: dict[str, str] = {}
+        self._literal_types: dict | None = None  # pyoxigraph datatype node -> converter
 
     # -- the catalog ----------------------------------------------------------------------
     def catalog(self) -> pd.DataFrame:
@@ -91,7 +92,7 @@ class KnowledgeGraph:
         if missing:
             raise QueryError(f"{named.path}: the query does not return column(s) {missing}")
         shape_rows(rows, variables, named, convert)
-        return pd.DataFrame(rows, columns=variables, dtype=object)
+        return cells_frame(rows, variables)
 
     def bind(self, named: NamedQuery, params: dict[str, str]) -> dict:
         """Each given parameter as an RDF term; errors worded for the API and for the CLI."""
@@ -189,8 +190,7 @@ class KnowledgeGraph:
         full = self._prologue + text
         if form == "SelectQuery":
             variables, rows = self._cells(full, self._compact(full_iris))
-            frame = pd.DataFrame(rows, columns=variables, dtype=object)
-            return frame[star_order(text, variables)]
+            return cells_frame(rows, variables)[star_order(text, variables)]
         if form == "AskQuery":
             return self.store.ask(full)
         return self.store.graph(full)
@@ -235,8 +235,12 @@ class KnowledgeGraph:
     def _cells(self, text: str, convert) -> tuple[list[str], list[list]]:
         """Variables and rows of typed Python cells; pyoxigraph terms are read directly."""
         if isinstance(self.store, OxigraphStore):
+            if self._literal_types is None:
+                import pyoxigraph as ox
+
+                self._literal_types = {ox.NamedNode(k): f for k, f in LITERAL_TYPES.items()}
             # the store's own _query, so its error handling applies
-            return oxigraph_cells(self.store._query(text), convert)
+            return oxigraph_cells(self.store._query(text), convert, self._literal_types)
         variables, rows = self.store.select(text)
         # an empty GROUP_CONCAT is "" on some stores and unbound on others: make it None
         return variables, [
@@ -248,12 +252,16 @@ class KnowledgeGraph:
         self.store.close()
 
 
-def oxigraph_cells(solutions, convert) -> tuple[list[str], list[list]]:
+def cells_frame(rows: list[list], variables: list[str]) -> pd.DataFrame:
+    """One object column per variable, cells as they are (lists stay lists, ints ints)."""
+    return pd.DataFrame(rows, columns=variables, dtype=object)
+
+
+def oxigraph_cells(solutions, convert, literal_types: dict) -> tuple[list[str], list[list]]:
     """pyoxigraph solutions straight to typed cells, without rdflib terms in between."""
     import pyoxigraph as ox
 
     variables = [v.value for v in solutions.variables]
-    literal_types = {ox.NamedNode(k): f for k, f in LITERAL_TYPES.items()}
     named_node, literal = ox.NamedNode, ox.Literal
     rows = []
     for solution in solutions:
@@ -350,11 +358,12 @@ class NameIndex:
 
 
 def _described(pools: list[NameIndex], iri: str) -> str:
-    """'UNICEF Mongolia (id:unicef-mongolia)': the name as labelled, and the id to type."""
+    """'unicef-mongolia (UNICEF Mongolia)': the id to type, and the name as labelled."""
+    short = compact(iri).removeprefix("id:")
     for pool in pools:
         if iri in pool.shown:
-            return f"{pool.shown[iri][1]} ({compact(iri)})"
-    return compact(iri)
+            return f"{short} ({pool.shown[iri][1]})"
+    return short
 
 
 # -- ad-hoc queries: terms and column order ------------------------------------------------
