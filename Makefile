@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test browser lint bench docs clean
+.PHONY: run test install install-test browser lint bench clean docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +41,15 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check copgraph tests benchmarks
 	$(BIN)/ruff format --check copgraph tests benchmarks
 
+# the ontology's pages (pyLODE) and class diagram, into docs/ontology/; the README's
+# catalog table, query examples and network figures, from the code and data
+docs: $(VENV)/.installed
+	$(BIN)/python -m copgraph.ontology_docs docs/ontology
+	$(BIN)/python -m copgraph.docs
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/stores.py
 	$(BIN)/python benchmarks/queries.py
-
-# the README's catalog table, query examples and network figures, from the code and data
-docs: $(VENV)/.installed
-	$(BIN)/python -m copgraph.docs
 
 clean:
 	rm -rf data/build $(OUT) .pytest_cache

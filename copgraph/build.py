@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,8 +20,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
-from copgraph.namespaces import CG, ID, ISO3166, PREFIXES, SCHEMES, bind_prefixes
-from copgraph.records import Problem, Record, load_records, suggest
+from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes
+from copgraph.records import Problem, Record, _text_of, load_records, suggest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,6 +147,11 @@ PREDICATES: dict[str, URIRef] = {
     "text": CG.text,
     "property": CG.property,
     "description": CG.description,
+    "hub": CG.hub,
+    "former": CG.former,
+    "stated_by": CG.statedBy,
+    "issuer": CG.issuer,
+    "online": CG.online,
 }
 # Where one field name means something else in one record type.
 OVERRIDES: dict[tuple[str, str], URIRef] = {
@@ -199,6 +205,7 @@ class _Converter:
                 continue
             self.types_of[record.id] = record.type.key
             self.files_of[record.id] = record.file
+        self.person_names = _person_names(records)
 
     # -- checks -------------------------------------------------------------------------
     def problem(self, record: Record, field_name: str, message: str) -> None:
@@ -229,7 +236,11 @@ class _Converter:
         return SCHEMES[scheme][value]
 
     def evidence(self, record: Record, items: list[dict], field_name="evidence") -> list[URIRef]:
-        nodes = []
+        return [node for node, *_ in self.quotes(record, items, field_name)]
+
+    def quotes(self, record: Record, items: list[dict], field_name="evidence") -> list:
+        """Each quote found in the report, as (evidence node, the facts it supports)."""
+        found = []
         for index, item in enumerate(items):
             where = f"{field_name}[{index}].quote"
             matches = self.report.find(item["quote"])
@@ -263,8 +274,9 @@ class _Converter:
                     "add 'section:' to choose one",
                 )
                 continue
-            nodes.append(self._evidence_node(matches[0], item.get("note")))
-        return nodes
+            node = self._evidence_node(matches[0], item.get("note"))
+            found.append((node, item.get("supports"), item.get("unnamed")))
+        return found
 
     def _evidence_node(self, match, note) -> URIRef:
         node = ID[f"evidence/{_hash(self.document, match.start, match.end)}"]
@@ -280,19 +292,80 @@ class _Converter:
             g.add((node, CG.section, Literal(match.section)))
             g.add((node, CG.sectionTitle, Literal(match.section_title)))
             g.add((node, CG.line, Literal(match.line)))
+            g.add((node, CG.sentence, Literal(match.sentence)))
         if note:
             g.add((node, CG.note, Literal(note)))
         return node
 
+    def fact(self, triple: tuple, evidence: list[URIRef], unnamed=()) -> URIRef:
+        """The fact node beside a triple, naming the quotes that state exactly that triple."""
+        s, p, o = triple
+        node = ID[f"fact/{_hash(s, p, o.n3())}"]
+        g = self.graph
+        g.add((node, RDF.type, CG.Fact))
+        g.add((node, RDF.subject, s))
+        g.add((node, RDF.predicate, p))
+        g.add((node, RDF.object, o))
+        for e in evidence:
+            g.add((node, CG.evidence, e))
+        for reason in unnamed:
+            g.add((node, CG.unnamedBecause, Literal(reason)))
+        return node
+
+    def check_supports(self, record: Record, quotes: list) -> None:
+        """Every ``supports`` entry names a field of the record, and a value it holds."""
+        names = [f.name for f in record.type.fields if f.name not in ("id", "evidence")]
+        for index, (_, supports, _) in enumerate(quotes):
+            for name, value in supports or ():
+                where = f"evidence[{index}].supports"
+                spec = record.type.field(name)
+                if spec is None or name in ("id", "evidence", "note"):
+                    self.problem(record, where, f"no field '{name}'{suggest(name, names)}")
+                    continue
+                held = record.data.get(name)
+                if held is None and name not in record.nested:
+                    self.problem(record, where, f"'{name}' has no value in this record")
+                    continue
+                if value is not None:
+                    values = [_text_of(v) for v in (held if spec.many else [held])]
+                    if value not in values:
+                        self.problem(
+                            record,
+                            where,
+                            f"'{name}: {value}' is not a value of this record's '{name}' "
+                            f"({', '.join(values)})",
+                        )
+
+    def support(self, record: Record, spec, value, quotes: list) -> list[tuple]:
+        """The quotes that state this field's value, each with its ``unnamed`` reason."""
+        text = _text_of(value)
+        chosen = [
+            (node, unnamed)
+            for node, supports, unnamed in quotes
+            if supports and ((spec.name, None) in supports or (spec.name, text) in supports)
+        ]
+        if record.type.compact:
+            chosen += [(node, None) for node, supports, _ in quotes if supports is None]
+        return list(dict.fromkeys(chosen))
+
     # -- conversion ---------------------------------------------------------------------
-    def convert(self, record: Record, subject: URIRef | None = None, context=None) -> URIRef:
+    def convert(self, record: Record, subject: URIRef | None = None) -> URIRef:
         rtype = record.type
         subject = subject or ID[record.id]
         g = self.graph
         g.add((subject, RDF.type, CG[rtype.cls]))
-        evidence = self.evidence(record, record.data.get("evidence", []))
-        for node in evidence:
+        items = record.data.get("evidence") or self.implied_evidence(record)
+        quotes = self.quotes(record, items)
+        self.check_supports(record, quotes)
+        # Record-level quotes name the record: those that support no fact, or its labels.
+        naming = [
+            node
+            for node, supports, _ in quotes
+            if supports is None or any(not _is_fact(rtype, name) for name, _ in supports)
+        ] or [node for node, *_ in quotes]
+        for node in naming:
             g.add((subject, CG.evidence, node))
+        evidence = [node for node, *_ in quotes]
         for spec in rtype.fields:
             value = record.data.get(spec.name)
             if spec.name in ("id", "evidence") or value is None:
@@ -302,14 +375,36 @@ class _Converter:
                 if obj is None:
                     continue
                 if spec.name in INVERSE:
-                    g.add((obj, INVERSE[spec.name], subject))
+                    triple = (obj, INVERSE[spec.name], subject)
                 else:
                     predicate = OVERRIDES.get((rtype.key, spec.name), PREDICATES[spec.name])
-                    g.add((subject, predicate, obj))
+                    triple = (subject, predicate, obj)
+                g.add(triple)
+                if spec.kind == "quantity":
+                    self.fact(triple, sorted(g.objects(obj, CG.evidence)))
+                elif spec.fact and one is not False:
+                    support = self.support(record, spec, one, quotes)
+                    if support:
+                        reasons = sorted({why for _, why in support if why})
+                        self.fact(triple, [node for node, _ in support], reasons)
+                    else:
+                        self.problem(
+                            record,
+                            spec.name,
+                            f"no quote states '{spec.name}: {_text_of(one)}': add "
+                            f"'supports: [{spec.name}]' to the quote that does, or drop the "
+                            "value and keep the doubt in 'note'",
+                        )
         handler = self.SPECIAL.get(rtype.key)
         if handler:
-            handler(self, record, subject, evidence, context)
+            handler(self, record, subject, naming)
         return subject
+
+    def implied_evidence(self, record: Record) -> list[dict]:
+        """A statement without quotes is quoted by its own text."""
+        if record.type.key == "statements" and record.data.get("text"):
+            return [{"quote": record.data["text"], "section": None, "supports": None}]
+        return []
 
     def term(self, record, spec, value, subject, evidence):
         if spec.kind == "ref":
@@ -358,14 +453,21 @@ class _Converter:
             g.add((node, CG.evidence, e))
         return node
 
-    def _person(self, record, subject, evidence, context):
+    def nested_link(self, triple: tuple) -> None:
+        """A post's holder, a participation's session, a discrepancy's variant: stated by
+        the nested record's own quotes."""
+        self.graph.add(triple)
+        nested = triple[0] if triple[1] in (CG.holder, CG.session) else triple[2]
+        self.fact(triple, sorted(self.graph.objects(nested, CG.evidence)))
+
+    def _person(self, record, subject, evidence):
         for post in record.nested.get("posts", []):
             org = post.data.get("organization")
             node = post_iri(record.id, org or "unknown", post.data.get("title", ""))
             self.convert(post, node)
-            self.graph.add((node, CG.holder, subject))
+            self.nested_link((node, CG.holder, subject))
 
-    def _session(self, record, subject, evidence, context):
+    def _session(self, record, subject, evidence):
         for part in record.nested.get("participants", []):
             person, role = part.data.get("person"), part.data.get("role")
             node = participation_iri(record.id, person or "unknown", role or "unknown")
@@ -377,35 +479,85 @@ class _Converter:
                     "(list both sources and both quotes)",
                 )
             self.convert(part, node)
-            self.graph.add((node, CG.session, subject))
+            self.nested_link((node, CG.session, subject))
 
-    def _discrepancy(self, record, subject, evidence, context):
+    def _discrepancy(self, record, subject, evidence):
         variants = record.nested.get("variants", [])
         if len(variants) < 2:
             self.problem(record, "variants", "a discrepancy needs at least two variants")
         for variant in variants:
             node = ID[f"variant/{record.id}/{_hash(variant.data.get('value'))[:8]}"]
             self.convert(variant, node)
-            self.graph.add((subject, CG.variant, node))
+            self.nested_link((subject, CG.variant, node))
 
-    def _statement(self, record, subject, evidence, context):
-        if not evidence and not record.data.get("evidence"):
-            for node in self.evidence(record, [{"quote": record.data["text"]}], "text"):
-                self.graph.add((subject, CG.evidence, node))
-        elif not self.report.contains(record.data["text"]):
+    def _statement(self, record, subject, evidence):
+        text, speaker = record.data["text"], record.data.get("speaker")
+        if record.data.get("evidence") and not self.report.contains(text):
             self.problem(record, "text", "the statement's text is not in the report")
+            return
+        fact = ID[f"fact/{_hash(subject, CG.speaker, ID[speaker].n3())}"] if speaker else None
+        if fact is None or (fact, RDF.type, CG.Fact) not in self.graph:
+            return
+        if self._names_speaker(fact, speaker):
+            return
+        named = self._person_named_before(text)
+        if named is None or named[0] != speaker:
+            who = f"'{named[1]}' (line {named[2]})" if named else "nobody"
+            self.problem(
+                record,
+                "speaker",
+                f"the person the report names last before these words is {who}, not "
+                f"'{speaker}': quote the words that name the speaker, with supports: [speaker]",
+            )
+            return
+        self.graph.add(
+            (
+                fact,
+                CG.unnamedBecause,
+                Literal(
+                    f"The report names the speaker ('{named[1]}', line {named[2]}) just before "
+                    "these words, and no other person in between; the build checks it."
+                ),
+            )
+        )
 
-    def _figure(self, record, subject, evidence, context):
+    def _names_speaker(self, fact, speaker: str) -> bool:
+        names = self.person_names.get(speaker, ())
+        return any(
+            any(collapse(n).lower() in str(q).lower() for n in names)
+            for e in self.graph.objects(fact, CG.evidence)
+            for q in self.graph.objects(e, CG.exact)
+        )
+
+    def _person_named_before(self, text: str):
+        """(person id, name, line) of the last person named before the text, in its section."""
+        matches = self.report.find(text)
+        if not matches:
+            return None
+        start = matches[0].start
+        section = self.report.section_at(matches[0].line)
+        floor = 0
+        if section is not None:
+            floor = self.report.collapsed.find(collapse(section.title))
+        window = self.report.collapsed[max(floor, 0) : start].lower()
+        best = None
+        for person, names in self.person_names.items():
+            for name in names:
+                at = window.rfind(collapse(name).lower())
+                if at != -1 and (best is None or at > best[0]):
+                    best = (at, person, name)
+        if best is None:
+            return None
+        offset = max(floor, 0) + best[0]
+        return best[1], best[2], self.report.line_of(self.report._raw_offset[offset])
+
+    def _figure(self, record, subject, evidence):
         data = record.data
-        if all(data.get(k) is None for k in ("value", "min", "max")):
-            self.problem(record, "value", "a figure needs 'value', or 'min' and/or 'max'")
-        if evidence and not any(_quote_has(self.graph, e, data["wording"]) for e in evidence):
+        quoted = list(self.graph.objects(subject, CG.evidence))
+        if quoted and not any(_quote_has(self.graph, e, data["wording"]) for e in quoted):
             self.problem(record, "wording", f"'{data['wording']}' is not in the record's quotes")
 
-    def _country(self, record, subject, evidence, context):
-        self.graph.add((subject, CG.codeSource, URIRef(ISO3166)))
-
-    def _partnership(self, record, subject, evidence, context):
+    def _partnership(self, record, subject, evidence):
         orgs = record.data.get("organizations") or []
         if len(set(orgs)) < 2:
             self.problem(record, "organizations", "a partnership needs two or more organizations")
@@ -416,9 +568,70 @@ class _Converter:
         "discrepancies": _discrepancy,
         "statements": _statement,
         "figures": _figure,
-        "countries": _country,
         "partnerships": _partnership,
     }
+
+
+NOTE_DISCREPANCY = re.compile(r"\bdiscrepanc(?:y|ies) ([a-z0-9]+(?:-[a-z0-9]+)+)")
+
+
+def notes_naming_unknown_discrepancies(records, types_of: dict[str, str]) -> list[Problem]:
+    """A note that points the reader to a discrepancy must name one that exists.
+
+    >>> from copgraph.records import parse_documents
+    >>> records, _ = parse_documents({"x.yaml": {"countries": [
+    ...     {"id": "fiji", "note": "see discrepancy fiji-spelling"}]}})
+    >>> [p.message for p in notes_naming_unknown_discrepancies(records, {"fiji": "countries"})]
+    ["names discrepancy 'fiji-spelling', which is not a discrepancies record"]
+    """
+    known = [i for i, kind in types_of.items() if kind == "discrepancies"]
+    problems = []
+    for record in records:
+        for owner, name, note in _notes(record):
+            for found in NOTE_DISCREPANCY.findall(note):
+                if types_of.get(found) != "discrepancies":
+                    problems.append(
+                        Problem(
+                            owner.file,
+                            owner.id,
+                            name,
+                            f"names discrepancy '{found}', which is not a discrepancies "
+                            f"record{suggest(found, known)}",
+                        )
+                    )
+    return problems
+
+
+def _notes(record):
+    """Every note of a record: its own, its quotes' and its nested records'."""
+    if isinstance(record.data.get("note"), str):
+        yield record, "note", record.data["note"]
+    for index, item in enumerate(record.data.get("evidence") or []):
+        if isinstance(item.get("note"), str):
+            yield record, f"evidence[{index}].note", item["note"]
+    for children in record.nested.values():
+        for child in children:
+            yield from _notes(child)
+
+
+def _person_names(records: list[Record]) -> dict[str, tuple[str, ...]]:
+    """Every way the report names each person: full names and spellings, and the
+    honorific with the surname ("Ms. Cheng", "Dr Okuda")."""
+    found = {}
+    for record in records:
+        if record.type.key != "people":
+            continue
+        names = [record.data["name"], *record.data.get("alt_names", [])]
+        surname = record.data["name"].split()[-1]
+        for honorific in ("Mr.", "Ms.", "Dr.", "Mr", "Ms", "Dr", "H.E."):
+            names.append(f"{honorific} {surname}")
+        found[record.id] = tuple(dict.fromkeys(names))
+    return found
+
+
+def _is_fact(rtype, name: str) -> bool:
+    spec = rtype.field(name)
+    return spec is not None and spec.fact
 
 
 def _quote_has(graph: Graph, evidence: URIRef, words: str) -> bool:
@@ -447,10 +660,12 @@ def _hint(report: Report, quote: str) -> str:
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
-    """The ontology and every SKOS scheme, as one graph without blank nodes.
+    """The ontology and every SKOS scheme as one graph: the release form of the sources.
 
-    The ontology's few blank nodes (RDF lists, owl:AllDisjointClasses) are replaced by
-    IRIs minted from their canonical labels, so that serializations stay byte-identical.
+    Every concept of a flat scheme (none has a skos:broader) is made one of its top
+    concepts, so that SKOS tools show them. The few blank nodes (RDF lists,
+    owl:AllDisjointClasses) stay blank nodes, as OWL tools expect, with labels from rdflib's
+    canonical labelling, so serializations stay byte-identical.
     """
     from rdflib.compare import to_canonical_graph
 
@@ -458,10 +673,14 @@ def load_ontology(ontology_dir: Path) -> Graph:
     graph.parse(ontology_dir / "copgraph.ttl")
     for path in sorted((ontology_dir / "schemes").glob("*.ttl")):
         graph.parse(path)
-    canonical = to_canonical_graph(graph)
-    skolem = canonical.skolemize(authority="https://w3id.org", basepath="/copgraph/genid/")
+    for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
+        concepts = list(graph.subjects(SKOS.inScheme, scheme))
+        if not any((c, SKOS.broader, None) in graph for c in concepts):
+            for concept in concepts:
+                graph.add((concept, SKOS.topConceptOf, scheme))
+                graph.add((scheme, SKOS.hasTopConcept, concept))
     result = bind_prefixes(Graph())
-    for triple in skolem:
+    for triple in to_canonical_graph(graph):
         result.add(triple)
     return result
 
@@ -498,6 +717,7 @@ def assemble(paths: Paths = Paths()) -> Built:
         if converter.files_of.get(record.id) == record.file:
             converter.convert(record)
     problems += converter.problems
+    problems += notes_naming_unknown_discrepancies(records, converter.types_of)
     graph = converter.graph
     document_triples(graph, source)
     if problems:

@@ -4,7 +4,7 @@ The report's plain text has hard line breaks, blank lines between lines and page
 furniture, so quotes are compared with white space collapsed. A quote's position gives
 its line and the numbered section (``4.2.1``) whose heading precedes it.
 
->>> report = Report.from_text("1. Intro\\nThe quick\\n\\nbrown fox.\\n2. Next\\nbrown fox.\\n")
+>>> report = Report("1. Intro\\nThe quick\\n\\nbrown fox.\\n2. Next\\nbrown fox.\\n")
 >>> [m.section for m in report.find("quick brown")]
 ['1']
 >>> [m.section for m in report.find("brown fox.")]
@@ -24,6 +24,16 @@ import yaml
 HEADING = re.compile(r"^[ \t]*(\d(?:\.\d){0,2})\.?[ \t]+(\S.*)$", re.MULTILINE)
 WHITESPACE = re.compile(r"\s+")
 CONTEXT_CHARS = 30
+# Where a new sentence starts in the collapsed text: after a full stop, question or
+# exclamation mark (and any closing quote or bracket) before a capital, digit or bullet;
+# and before every bullet glyph and agenda time slot, which start items without a stop.
+SENTENCE_START = re.compile(
+    r"(?<=[.!?])[\"”’)]? (?=[\"“‘(]?[A-Z0-9\uf0b7•])"
+    r"| (?=[\uf0b7•] )"
+    r"| (?=\d{2}:\d{2}-\d{2}:\d{2} )"
+)
+# A stop after these ends no sentence ("Dr. Atsuko Okuda", "H.E. Mr. Sok", "e.g. apps").
+ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Vol|etc|vs|e\.g|i\.e)|H\.E|\b[A-Z])\.$")
 
 
 class SourceError(Exception):
@@ -53,6 +63,7 @@ class Match:
     section_title: str
     prefix: str
     suffix: str
+    sentence: int  # index of the report sentence the quote starts in (1 = the first)
 
 
 class Report:
@@ -72,10 +83,11 @@ class Report:
         self._raw_offset = offsets
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._section_lines = [s.line for s in self.sections]
-
-    @classmethod
-    def from_text(cls, text: str) -> Report:
-        return cls(text)
+        self._sentence_starts = [0] + [
+            m.end()
+            for m in SENTENCE_START.finditer(self.collapsed)
+            if not ABBREVIATION.search(self.collapsed, max(0, m.start() - 6), m.start())
+        ]
 
     def line_of(self, raw_offset: int) -> int:
         return bisect.bisect_right(self._line_starts, raw_offset)
@@ -83,6 +95,18 @@ class Report:
     def section_at(self, line: int) -> Section | None:
         index = bisect.bisect_right(self._section_lines, line) - 1
         return self.sections[index] if index >= 0 else None
+
+    def sentence_at(self, offset: int) -> int:
+        """The sentence (1 = the first) holding this offset of the collapsed text.
+
+        Two quotes of one sentence, however long, give the same number: a network tie is
+        weighed by the sentences that state it, not by how often they were quoted.
+
+        >>> r = Report("One fact. Dr. Two facts, said twice.\\n\\uf0b7 A bullet")
+        >>> [r.sentence_at(r.collapsed.find(w)) for w in ("fact.", "Two", "said", "A bullet")]
+        [1, 2, 2, 3]
+        """
+        return bisect.bisect_right(self._sentence_starts, offset)
 
     def find(self, quote: str) -> list[Match]:
         """Every place the quote occurs, in text order."""
@@ -103,6 +127,7 @@ class Report:
                     section_title=section.title if section else "",
                     prefix=self.collapsed[max(0, start - CONTEXT_CHARS) : start].lstrip(),
                     suffix=self.collapsed[end : end + CONTEXT_CHARS].rstrip(),
+                    sentence=self.sentence_at(start),
                 )
             )
             start = self.collapsed.find(needle, start + 1)

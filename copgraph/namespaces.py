@@ -13,7 +13,6 @@ ID = Namespace("https://w3id.org/copgraph/id/")
 VOCAB = "https://w3id.org/copgraph/vocab/"
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
-ISO3166 = "https://www.iso.org/iso-3166-country-codes.html"
 
 #: SKOS concept schemes (controlled lists), by the name used in ``ontology/schemes/``.
 SCHEMES = {

@@ -41,6 +41,10 @@ class Field:
     many: bool = False
     targets: tuple[str, ...] = ()
     doc: str = ""
+    # A fact field's every value needs a quote that states it (an evidence item whose
+    # ``supports`` names the field). Names, labels, codes and the curator's own text are
+    # not facts of that kind: the record's plain quotes back them.
+    fact: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,19 @@ class RecordType:
     cls: str  # the ontology class's local name, e.g. "Organization"
     fields: tuple[Field, ...]
     top_level: bool = True  # False for records nested in another record (posts ...)
+    # A compact record (a post, a figure, a statement ...) is stated whole by each of its
+    # quotes, so a quote without ``supports`` backs every one of its facts.
+    compact: bool = False
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
 
 def _common(*fields: Field, evidence_required: bool = True, with_id: bool = True) -> tuple:
-    head = (Field("id", "string", required=True, doc="readable slug; becomes the IRI"),)
+    head = (Field("id", "string", required=True, doc="readable slug; becomes the IRI", fact=False),)
     tail = (
         Field("evidence", "evidence", required=evidence_required, doc="quotes of the report"),
-        Field("note", "string", doc="a doubt or ambiguity, in the curator's words"),
+        Field("note", "string", doc="a doubt or ambiguity, in the curator's words", fact=False),
     )
     return (head if with_id else ()) + fields + tail
 
@@ -67,6 +74,12 @@ ORG = ("organizations",)
 PERSON = ("people",)
 COUNTRY = ("countries",)
 
+
+def _label(name: str = "label", **kw) -> Field:
+    """A name, label or code: backed by the record's plain quotes, not a fact of its own."""
+    return Field(name, "string", fact=False, **kw)
+
+
 TYPES: dict[str, RecordType] = {
     t.key: t
     for t in (
@@ -74,8 +87,8 @@ TYPES: dict[str, RecordType] = {
             "programmes",
             "Programme",
             _common(
-                Field("label", "string", required=True),
-                Field("alt_labels", "string", many=True),
+                _label(required=True),
+                _label("alt_labels", many=True),
                 Field("established", "date"),
                 Field("start", "date"),
                 Field("end", "date"),
@@ -90,9 +103,9 @@ TYPES: dict[str, RecordType] = {
             "organizations",
             "Organization",
             _common(
-                Field("label", "string", required=True, doc="official name"),
-                Field("acronym", "string"),
-                Field("alt_labels", "string", many=True, doc="other names the report uses"),
+                _label(required=True, doc="official name"),
+                _label("acronym"),
+                _label("alt_labels", many=True, doc="other names the report uses"),
                 Field("kind", "concept", required=True, targets=("organization-kind",)),
                 Field("country", "ref", targets=COUNTRY, doc="none for international bodies"),
                 Field("parent", "ref", targets=ORG),
@@ -102,9 +115,9 @@ TYPES: dict[str, RecordType] = {
             "people",
             "Person",
             _common(
-                Field("name", "string", required=True, doc="full name as the agenda spells it"),
-                Field("honorific", "string"),
-                Field("alt_names", "string", many=True, doc="other spellings the report uses"),
+                _label("name", required=True, doc="full name as the agenda spells it"),
+                _label("honorific"),
+                _label("alt_names", many=True, doc="other spellings the report uses"),
                 Field("posts", "nested", many=True, targets=("posts",)),
             ),
         ),
@@ -114,28 +127,39 @@ TYPES: dict[str, RecordType] = {
             _common(
                 Field("title", "string", doc="as the report words it; none when it gives none"),
                 Field("organization", "ref", required=True, targets=ORG),
+                Field("former", "boolean", doc="true for a post the report gives as previous"),
                 with_id=False,
             ),
             top_level=False,
+            compact=True,
         ),
         RecordType(
             "countries",
             "Country",
             _common(
-                Field("label", "string", required=True),
-                Field("alt_labels", "string", many=True),
-                Field("iso2", "string", required=True, doc="ISO 3166-1 alpha-2"),
-                Field("iso3", "string", required=True, doc="ISO 3166-1 alpha-3"),
+                _label(required=True),
+                _label("alt_labels", many=True),
+                _label("iso2", required=True, doc="ISO 3166-1 alpha-2"),
+                _label("iso3", required=True, doc="ISO 3166-1 alpha-3"),
                 Field("beneficiary", "boolean", required=True),
-                Field("appears_as", "string", doc="why a non-beneficiary appears"),
+                _label("appears_as", doc="why a non-beneficiary appears"),
+            ),
+        ),
+        RecordType(
+            "places",
+            "Place",
+            _common(
+                _label(required=True),
+                _label("alt_labels", many=True),
+                Field("country", "ref", targets=COUNTRY, doc="where the report ties the two"),
             ),
         ),
         RecordType(
             "outputs",
             "Output",
             _common(
-                Field("label", "string", required=True),
-                Field("alt_labels", "string", many=True),
+                _label(required=True),
+                _label("alt_labels", many=True),
                 Field("kind", "concept", required=True, targets=("output-kind",)),
                 Field("country", "ref", many=True, targets=COUNTRY, doc="beneficiary country"),
                 Field("language", "string", many=True),
@@ -155,12 +179,13 @@ TYPES: dict[str, RecordType] = {
             "events",
             "Event",
             _common(
-                Field("label", "string", required=True),
-                Field("alt_labels", "string", many=True),
+                _label(required=True),
+                _label("alt_labels", many=True),
                 Field("kind", "concept", required=True, targets=("event-kind",)),
                 Field("date", "date"),
                 Field("end_date", "date"),
-                Field("place", "string"),
+                Field("place", "ref", targets=("places",), doc="a city: a places record"),
+                Field("online", "boolean", doc="true where the report says it was held online"),
                 Field("country", "ref", targets=COUNTRY),
                 Field("organizers", "ref", many=True, targets=ORG),
                 Field("partners", "ref", many=True, targets=ORG),
@@ -173,15 +198,26 @@ TYPES: dict[str, RecordType] = {
             "sessions",
             "Session",
             _common(
-                Field("number", "string", required=True, doc="opening, 1 to 5, closing"),
-                Field("title", "string", required=True, doc="as the agenda words it"),
-                Field("alt_titles", "string", many=True, doc="as the narrative words it"),
+                _label("number", required=True, doc="opening, 1 to 5, closing"),
+                _label("title", required=True, doc="as the agenda words it"),
+                _label("alt_titles", many=True, doc="as the narrative words it"),
                 Field("start", "datetime"),
                 Field("end", "datetime"),
                 Field("event", "ref", required=True, targets=("events",)),
                 Field("topics", "concept", many=True, targets=("topic",)),
                 Field("participants", "nested", many=True, targets=("participations",)),
             ),
+        ),
+        RecordType(
+            "agenda_items",
+            "AgendaItem",
+            _common(
+                _label(required=True, doc="as the agenda words it"),
+                Field("start", "datetime"),
+                Field("end", "datetime"),
+                Field("event", "ref", required=True, targets=("events",)),
+            ),
+            compact=True,
         ),
         RecordType(
             "participations",
@@ -196,10 +232,12 @@ TYPES: dict[str, RecordType] = {
                     required=True,
                     many=True,
                     doc="agenda (Section 5), narrative (Section 4), or both",
+                    fact=False,
                 ),
                 with_id=False,
             ),
             top_level=False,
+            compact=True,
         ),
         RecordType(
             "partnerships",
@@ -207,7 +245,13 @@ TYPES: dict[str, RecordType] = {
             _common(
                 Field("kind", "concept", required=True, targets=("partnership-kind",)),
                 Field("organizations", "ref", required=True, many=True, targets=ORG),
-                Field("about", "string", required=True, doc="what it was about"),
+                Field(
+                    "hub",
+                    "ref",
+                    targets=ORG,
+                    doc="one of the organizations: the others are its partners, not each other's",
+                ),
+                _label("about", required=True, doc="what it was about"),
                 Field("about_item", "ref", many=True, doc="the output, event or programme"),
                 Field("country", "ref", targets=COUNTRY),
             ),
@@ -216,24 +260,28 @@ TYPES: dict[str, RecordType] = {
             "figures",
             "Figure",
             _common(
-                Field("about", "string", required=True),
+                _label("about", required=True),
                 Field("subject", "ref", doc="the node the number is about"),
+                Field("stated_by", "ref", targets=("people", "organizations")),
                 Field("value", "number"),
                 Field("min", "number"),
                 Field("max", "number"),
-                Field("unit", "string", required=True),
+                _label("unit", required=True),
                 Field("year", "integer"),
-                Field("wording", "string", required=True, doc="the report's exact words"),
+                _label("wording", required=True, doc="the report's exact words"),
             ),
+            compact=True,
         ),
         RecordType(
             "instruments",
             "Instrument",
             _common(
-                Field("label", "string", required=True),
-                Field("alt_labels", "string", many=True),
+                _label(required=True),
+                _label("alt_labels", many=True),
                 Field("kind", "concept", required=True, targets=("instrument-kind",)),
+                Field("issuer", "ref", many=True, targets=("organizations", "countries")),
                 Field("jurisdiction", "ref", targets=COUNTRY),
+                Field("status", "concept", targets=("status",)),
                 Field("year", "integer"),
                 Field("cited_by", "ref", many=True, targets=("people", "organizations")),
                 Field("sessions", "ref", many=True, targets=("sessions",)),
@@ -246,17 +294,18 @@ TYPES: dict[str, RecordType] = {
                 Field("speaker", "ref", required=True, targets=PERSON),
                 Field("session", "ref", targets=("sessions",)),
                 Field("topics", "concept", many=True, targets=("topic",)),
-                Field("text", "string", required=True, doc="the report's words"),
+                _label("text", required=True, doc="the report's words"),
                 evidence_required=False,
             ),
+            compact=True,
         ),
         RecordType(
             "discrepancies",
             "Discrepancy",
             _common(
-                Field("about", "ref", required=True),
-                Field("property", "string", required=True, doc="spelling, title, count ..."),
-                Field("description", "string", required=True),
+                Field("about", "ref", required=True, fact=False),
+                _label("property", required=True, doc="spelling, title, count ..."),
+                _label("description", required=True),
                 Field("variants", "nested", required=True, many=True, targets=("variants",)),
                 evidence_required=False,
             ),
@@ -264,13 +313,14 @@ TYPES: dict[str, RecordType] = {
         RecordType(
             "variants",
             "Variant",
-            _common(Field("value", "string", required=True), with_id=False),
+            _common(_label("value", required=True), with_id=False),
             top_level=False,
+            compact=True,
         ),
     )
 }
 
-EVIDENCE_KEYS = {"quote", "section", "note"}
+EVIDENCE_KEYS = {"quote", "section", "note", "supports", "unnamed"}
 QUANTITY_KEYS = {"value", "min", "max", "wording", "unit", "evidence", "note"}
 
 
@@ -501,16 +551,59 @@ def _evidence(value) -> dict:
         raise ValueError("each evidence item must be a mapping with 'quote' (and 'section')")
     unknown = set(value) - EVIDENCE_KEYS
     if unknown:
-        raise ValueError(f"unknown evidence key(s) {sorted(unknown)}; use quote, section, note")
+        raise ValueError(
+            f"unknown evidence key(s) {sorted(unknown)}; "
+            "use quote, section, supports, unnamed, note"
+        )
     quote = value.get("quote")
     if not isinstance(quote, str) or not quote.strip():
         raise ValueError("each evidence item needs a non-empty 'quote'")
     section = value.get("section")
+    unnamed = value.get("unnamed")
+    if unnamed is not None and (not isinstance(unnamed, str) or not unnamed.strip()):
+        raise ValueError("'unnamed' says, in words, why the quote need not name the fact's sides")
+    if unnamed is not None and value.get("supports") is None:
+        raise ValueError("'unnamed' goes with 'supports': it explains the facts listed there")
     return {
         "quote": quote,
         "section": str(section) if section is not None else None,
         "note": value.get("note"),
+        "supports": _supports(value.get("supports")),
+        "unnamed": unnamed,
     }
+
+
+def _supports(value) -> tuple[tuple[str, str | None], ...] | None:
+    """The facts a quote states: ``[country, {beneficiaries: thailand}]`` ->
+    ``(("country", None), ("beneficiaries", "thailand"))``; a bare field backs all its values.
+
+    >>> _supports(["kind", {"partners": "unicef"}])
+    (('kind', None), ('partners', 'unicef'))
+    """
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise ValueError("'supports' lists at least one field (or drop it)")
+    parsed = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            parsed.append((item.strip(), None))
+        elif isinstance(item, dict) and len(item) == 1:
+            ((name, one),) = item.items()
+            if not isinstance(name, str) or isinstance(one, dict | list) or one is None:
+                raise ValueError(f"'supports' entry {item!r} must be FIELD or FIELD: VALUE")
+            parsed.append((name, _text_of(one)))
+        else:
+            raise ValueError(f"'supports' entry {item!r} must be FIELD or FIELD: VALUE")
+    return tuple(parsed)
+
+
+def _text_of(value) -> str:
+    """How a supported value is compared with the record's: text, as YAML wrote it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
 
 
 def _quantity(value) -> dict:
@@ -525,8 +618,6 @@ def _quantity(value) -> dict:
         number = value.get(key)
         if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
             raise ValueError(f"'{key}' must be a number, got {number!r}")
-    if all(value.get(k) is None for k in ("value", "min", "max")):
-        raise ValueError("needs 'value', or 'min' and/or 'max'")
     evidence = value.get("evidence") or []
     return {**value, "evidence": [_evidence(e) for e in evidence]}
 

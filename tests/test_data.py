@@ -178,7 +178,7 @@ SPOT_CHECKS = {
     "UN2UN Agreement between ITU and UNICEF Thailand": """ASK {
         ?p cg:kind partnershipkind:agreement ; cg:partnerOrganization id:itu, id:unicef-thailand }""",
     "Mongolia's first national COP conference: 14 June 2023, Ulaanbaatar, 212 attendees": """ASK {
-        id:mongolia-national-cop-conference-2023 cg:date ?d ; cg:place "Ulaanbaatar" ;
+        id:mongolia-national-cop-conference-2023 cg:date ?d ; cg:place/rdfs:label "Ulaanbaatar" ;
             cg:participants/cg:value 212 .
         FILTER(STR(?d) = "2023-06-14") }""",
     "Indonesian guidelines launched on Safer Internet Day, 8 February 2023": """ASK {

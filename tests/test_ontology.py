@@ -8,10 +8,10 @@ import pytest
 from pyshacl import validate
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SH, SKOS
+from rdflib.namespace import ORG, PROV, SH, SKOS
 
 from copgraph.build import load_ontology
-from copgraph.namespaces import CG, SCHEMES
+from copgraph.namespaces import CG, ID, SCHEMES, VOCAB
 
 from .conftest import ROOT
 
@@ -53,6 +53,7 @@ def test_classes_are_aligned_to_standard_vocabularies(ontology):
         "https://schema.org/",
         "http://www.w3.org/ns/prov#",
         "http://www.w3.org/2004/02/skos/",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
         "http://www.w3.org/ns/oa#",
     )
     unaligned = [
@@ -120,22 +121,86 @@ def test_shape_catches_its_failing_fixture(cls):
     assert shapes & (own_props | {own}), f"{cls}: caught by another shape: {shapes}"
 
 
-def test_owl_rl_closure_types_no_individual_with_two_disjoint_classes(graph):
+VOCABULARIES = Path(__file__).parent / "fixtures" / "vocabularies" / "aligned-axioms.ttl"
+
+
+@pytest.fixture(scope="module")
+def closure(graph):
+    """The graph, the aligned vocabularies' axioms and their OWL-RL closure."""
     import owlrl
 
     closed = Graph()
     for triple in graph:
         closed.add(triple)
+    closed.parse(VOCABULARIES)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
-    disjoint_sets = [
-        list(Collection(closed, closed.value(node, OWL.members)))
-        for node in closed.subjects(RDF.type, OWL.AllDisjointClasses)
-    ]
-    assert disjoint_sets, "the ontology declares its classes disjoint"
-    clashes = []
-    for members in disjoint_sets:
-        for individual in set(closed.subjects(RDF.type, None)):
-            types = [m for m in members if (individual, RDF.type, m) in closed]
-            if len(types) > 1:
-                clashes.append((individual, types))
+    return closed
+
+
+def test_owl_rl_closure_with_aligned_vocabularies_types_no_individual_twice(closure):
+    """PROV-O's Activity/Entity, SKOS's Concept/ConceptScheme and copgraph's own classes are
+    disjoint: no alignment may make one individual both."""
+    disjoint_pairs = {(a, b) for a, b in closure.subject_objects(OWL.disjointWith) if a != b}
+    for node in closure.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(Collection(closure, closure.value(node, OWL.members)))
+        disjoint_pairs |= {(a, b) for a in members for b in members if a != b}
+    assert (PROV.Activity, PROV.Entity) in disjoint_pairs
+    clashes = sorted(
+        (str(individual), str(a), str(b))
+        for a, b in disjoint_pairs
+        for individual in set(closure.subjects(RDF.type, a)) & set(closure.subjects(RDF.type, b))
+    )
     assert clashes == []
+
+
+@pytest.mark.parametrize(
+    "foreign, allowed",
+    [
+        (ORG.Membership, (CG.Post,)),
+        (PROV.Role, None),
+        (RDFS.Class, None),
+        (PROV.Agent, (CG.Organization, CG.Person)),
+    ],
+)
+def test_aligned_domains_and_ranges_infer_no_foreign_class(closure, foreign, allowed):
+    """A property used outside its aligned domain or range types copgraph's nodes with a
+    class of the standard they are not: a participation as an org:Membership (org:organization),
+    a role concept as a prov:Role (prov:hadRole), a kind as an rdfs:Class (dct:type)."""
+    ours = (str(ID), VOCAB)
+    wrong = sorted(
+        str(node)
+        for node in closure.subjects(RDF.type, foreign)
+        if str(node).startswith(ours)
+        and not any((node, RDF.type, cls) in closure for cls in allowed)
+    )
+    assert wrong[:5] == []
+
+
+def test_no_datatype_property_specializes_an_annotation_property(ontology):
+    """OWL 2 DL keeps data and annotation properties apart (SKOS labels and notes are
+    annotation properties)."""
+    axioms = Graph().parse(VOCABULARIES)
+    annotation = set(axioms.subjects(RDF.type, OWL.AnnotationProperty))
+    mixed = [
+        (str(p), str(parent))
+        for p, parent in ontology.subject_objects(RDFS.subPropertyOf)
+        if parent in annotation and (p, RDF.type, OWL.AnnotationProperty) not in ontology
+    ]
+    assert mixed == []
+
+
+def test_a_concept_of_another_scheme_is_refused():
+    """sh:class skos:Concept alone lets an event kind pass as an organization kind."""
+    wrong = FIXTURES / "base.ttl"
+    data = Graph().parse(wrong)
+    data.parse(
+        data="""@prefix cg: <https://w3id.org/copgraph/ontology#> .
+        @prefix id: <https://w3id.org/copgraph/id/> .
+        id:t a cg:Organization ; <http://www.w3.org/2000/01/rdf-schema#label> "T" ;
+            cg:kind id:event-kind ; cg:evidence id:ev .""",
+        format="turtle",
+    )
+    conforms, results, text = validate(data, shacl_graph=SHAPES_GRAPH, inference="none")
+    assert not conforms
+    messages = {str(m) for m in results.objects(None, SH.resultMessage)}
+    assert any("organization-kind scheme" in m for m in messages), text
