@@ -521,3 +521,72 @@ def test_stats_reads_the_built_graph_without_building_again(monkeypatch, kg_oxig
     assert result.exit_code == 0, result.output
     people = len(kg_oxigraph.query("people").person.unique())
     assert re.search(rf"Person\s+{people}\s", result.output)
+
+
+# -- what the report does not state yet: former posts, hubs, issuers, speakers of figures ----
+
+SMALL = """
+@prefix cg: <https://w3id.org/copgraph/ontology#> .
+@prefix id: <https://w3id.org/copgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+id:agency a cg:Organization ; rdfs:label "Agency" .
+id:branch a cg:Organization ; rdfs:label "Branch" ; cg:parentOrganization id:agency .
+id:other a cg:Organization ; rdfs:label "Other" .
+id:third a cg:Organization ; rdfs:label "Third" .
+id:ann a cg:Person ; rdfs:label "Ann" .
+id:post-now a cg:Post ; cg:holder id:ann ; cg:organization id:branch ; cg:title "Head" .
+id:post-before a cg:Post ; cg:holder id:ann ; cg:organization id:other ; cg:title "Adviser" ;
+    cg:former true .
+id:star a cg:Partnership ; cg:kind id:k ; cg:description "a star" ; cg:hub id:agency ;
+    cg:partnerOrganization id:agency, id:other, id:third .
+id:k skos:prefLabel "collaboration" .
+id:law a cg:Instrument ; rdfs:label "Law" ; cg:kind id:lawkind ; cg:issuer id:agency, id:other .
+id:lawkind skos:prefLabel "law" .
+id:n a cg:Figure ; cg:unit "people" ; cg:wording "ten people" ; cg:value 10 ;
+    cg:statedBy id:ann .
+"""
+
+
+@pytest.fixture(scope="module")
+def small_graphs():
+    from rdflib import Graph
+
+    from copgraph.store import OxigraphStore, RdflibStore
+
+    graph = Graph().parse(data=SMALL, format="turtle")
+    ox_store = OxigraphStore()
+    ox_store.load_ntriples(graph.serialize(format="nt"))
+    return [KnowledgeGraph(RdflibStore(graph)), KnowledgeGraph(ox_store)]
+
+
+def test_former_posts_show_only_when_asked(small_graphs):
+    for kg in small_graphs:
+        now = kg.query("people")
+        assert list(zip(now.title, now.former, now.top_organization, strict=True)) == [
+            ("Head", False, "id:agency")
+        ]
+        both = kg.query("people", former="yes")
+        assert sorted(zip(both.title, both.former, strict=True)) == [
+            ("Adviser", True),
+            ("Head", False),
+        ]
+        assert list(kg.query("people", former="only").title) == ["Adviser"]
+        assert list(kg.query("members-of", org="Agency").name) == ["Ann"]  # via the branch
+        assert kg.query("members-of", org="Other").empty
+        assert list(kg.query("members-of", org="Other", former="yes").former) == [True]
+
+
+def test_a_hub_is_the_partner_of_each_party_the_parties_not_of_each_other(small_graphs):
+    for kg in small_graphs:
+        assert set(kg.query("partners-of", org="Agency").partner) == {"id:other", "id:third"}
+        assert set(kg.query("partners-of", org="Other").partner) == {"id:agency"}
+
+
+def test_issuers_and_speakers_of_figures_are_shown(small_graphs):
+    for kg in small_graphs:
+        law = kg.query("instruments").iloc[0]
+        assert law.issuers == ["id:agency", "id:other"]
+        assert law.issuer_names == ["Agency", "Other"]
+        figure = kg.query("figures").iloc[0]
+        assert (figure.value, figure.stated_by, figure.stated_by_label) == (10, "id:ann", "Ann")
