@@ -321,8 +321,8 @@ def literal_value(text: str, datatype: str | None) -> object:
         return text
 
 
-def python_value(term, compact_iri) -> object:
-    """An rdflib term as a plain Python value for a DataFrame cell."""
+def typed_value(term, compact_iri) -> object:
+    """An rdflib term as a typed Python value for a DataFrame cell (see LITERAL_TYPES)."""
     from rdflib import Literal, URIRef
 
     if term is None:
@@ -331,6 +331,28 @@ def python_value(term, compact_iri) -> object:
         return compact_iri(str(term))
     if isinstance(term, Literal):
         return literal_value(str(term), str(term.datatype) if term.datatype else None)
+    return str(term)
+
+
+def python_value(term, compact_iri) -> object:
+    """An rdflib term as a plain value: numbers and booleans typed, dates and the rest text.
+
+    What the network analyses read; named queries use ``typed_value``.
+    """
+    from rdflib import Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return compact_iri(str(term))
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        value = literal_value(str(term), datatype)
+        if isinstance(value, Decimal | float):
+            return int(value) if float(value).is_integer() else float(value)
+        if isinstance(value, int | bool):
+            return value
+        return str(term)
     return str(term)
 
 

@@ -31,8 +31,8 @@ from copgraph.catalog import (
     iri_param,
     literal_param,
     load_catalog,
-    python_value,
     shape_rows,
+    typed_value,
 )
 from copgraph.namespaces import CG, compact, sparql_prologue
 from copgraph.store import (
@@ -244,8 +244,7 @@ class KnowledgeGraph:
         variables, rows = self.store.select(text)
         # an empty GROUP_CONCAT is "" on some stores and unbound on others: make it None
         return variables, [
-            [None if (v := python_value(term, convert)) == "" else v for term in row]
-            for row in rows
+            [None if (v := typed_value(term, convert)) == "" else v for term in row] for row in rows
         ]
 
     def close(self) -> None:
