@@ -429,7 +429,13 @@ def for_people(frame, fmt: str):
     """The frame as the CLI shows it: JSON keeps lists and numbers, other formats read well."""
     import pandas as pd
 
-    convert = json_value if fmt == "json" else display_value
+    if fmt == "json":
+        convert = json_value
+    else:  # text, so that no later step turns a column of ints with gaps into floats
+
+        def convert(value):
+            return None if value is None else str(display_value(value))
+
     return pd.DataFrame(
         {
             c: pd.Series([convert(v) for v in frame[c]], index=frame.index, dtype=object)

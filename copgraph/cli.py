@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +16,51 @@ import click
 def _fail(message: str, code: int = 1) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+class _Main(click.Group):
+    """The command group; any failure that reaches it becomes one line and an exit code.
+
+    Data and query mistakes are handled where they happen; this catches what is left:
+    a file system or memory failure, Ctrl-C (exit 130), a closed pipe (``| head``).
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # the reader went away (copgraph ... | head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except MemoryError:
+            _fail("error: out of memory")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            _fail_for(exc)
+            raise
+
+
+def _fail_for(exc: Exception) -> None:
+    """One clear line and an exit code for a known failure; returns for anything else.
+
+    The exception classes are imported here, not at the top, so that `copgraph --help`
+    and `copgraph queries` load neither rdflib nor pyoxigraph.
+    """
+    from copgraph.build import BuildError, OutputError, os_error_message
+    from copgraph.catalog import QueryError
+    from copgraph.store import StoreError
+
+    if isinstance(exc, BuildError):
+        _fail(exc.report())
+    if isinstance(exc, QueryError | StoreError):
+        _fail(f"error: {exc}", 2)
+    if isinstance(exc, OutputError):
+        _fail(f"error: {exc}")
+    if isinstance(exc, OSError):
+        _fail(f"error: {os_error_message('a file or system operation failed', exc)}")
 
 
 def _paths(root: str | None):
@@ -38,7 +84,7 @@ def _build(paths, quiet: bool = False):
         built = assemble(paths)
         if not quiet:
             _progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl")
+        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
         if violations:
             raise BuildError(violations)
     except BuildError as exc:
@@ -55,7 +101,7 @@ ROOT_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="copgraph")
 def main() -> None:
     """copgraph: the ITU Child Online Protection (COP) for Asia and the Pacific programme
@@ -81,20 +127,27 @@ def main() -> None:
 def build(root, out) -> None:
     """Check every record and quote, convert to RDF, validate with SHACL, write the graph.
 
-    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld. Any
-    problem stops the build with exit code 1 and a list of every problem found.
+    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld, each
+    atomically, then stamp.json (the digest of the inputs and of each output), which
+    queries check before trusting the files. Any problem stops the build with exit code 1
+    and a list of every problem found, and leaves the previous graph as it was.
 
     \b
     Examples:
       copgraph build
       copgraph build -o /tmp/graph      write the files elsewhere
     """
-    from copgraph.build import write_outputs
+    from copgraph.build import OutputError, inputs_digest, write_outputs
 
     paths = _paths(root)
+    digest = inputs_digest(paths)  # before reading: an edit during the build stays stale
     built = _build(paths)
     out_dir = Path(out) if out else paths.out_dir
-    for _name, path in write_outputs(built.graph, out_dir).items():
+    try:
+        written = write_outputs(built.graph, out_dir, digest)
+    except OutputError as exc:
+        _fail(f"error: {exc}")
+    for _name, path in written.items():
         click.echo(f"wrote {path}")
     click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records")
 
@@ -139,25 +192,14 @@ def stats(root) -> None:
     Example:
       copgraph stats
     """
-    from copgraph.stats import class_counts, evidence_share, section_counts
+    from copgraph.stats import class_counts, evidence_share, read_built, section_counts
 
-    graph = _built_graph(_paths(root))
+    graph = read_built(_paths(root), _progress)
     click.echo(class_counts(graph).to_string(index=False))
     click.echo("")
     click.echo(section_counts(graph).to_string(index=False))
     click.echo("")
     click.echo(f"facts with evidence: {evidence_share(graph):.1%}")
-
-
-def _built_graph(paths):
-    """The built graph as an rdflib Graph, read from data/build (built first if stale)."""
-    from copgraph.build import BuildError
-    from copgraph.stats import read_built
-
-    try:
-        return read_built(paths, _progress)
-    except BuildError as exc:
-        _fail(exc.report())
 
 
 # -- the query layer ------------------------------------------------------------------------
@@ -181,14 +223,38 @@ FORMAT_OPTION = click.option(
 FULL_IRIS = click.option("--full-iris", is_flag=True, help="Show full IRIs, not id:/cg: names.")
 
 
-def _open(store: str | None, full_iris: bool = False, root: str | None = None):
+def _timeout(value: float | None = None) -> float | None:
+    """Seconds a query may run: --timeout, else $COPGRAPH_TIMEOUT, else the default; 0: none."""
+    from copgraph.store import DEFAULT_TIMEOUT
+
+    if value is None:
+        env = os.environ.get("COPGRAPH_TIMEOUT", "").strip()
+        try:
+            value = float(env) if env else DEFAULT_TIMEOUT
+        except ValueError:
+            _fail(f"error: COPGRAPH_TIMEOUT must be a number of seconds, got {env[:20]!r}", 2)
+    if value < 0:
+        _fail("error: the timeout must be 0 (no limit) or more seconds", 2)
+    return value or None
+
+
+def _open(
+    store: str | None,
+    full_iris: bool = False,
+    root: str | None = None,
+    timeout: float | None = None,
+):
     from copgraph.build import BuildError
     from copgraph.kg import DEFAULT_STORE, open_graph
     from copgraph.store import StoreError
 
     try:
         return open_graph(
-            store or DEFAULT_STORE, paths=_paths(root), full_iris=full_iris, progress=_progress
+            store or DEFAULT_STORE,
+            paths=_paths(root),
+            full_iris=full_iris,
+            progress=_progress,
+            timeout=_timeout(timeout),
         )
     except BuildError as exc:
         _fail(exc.report())
@@ -308,15 +374,31 @@ def query_command(name, params, store, fmt, full_iris, root) -> None:
     is_flag=True,
     help="Allow SERVICE clauses (they make the store fetch remote URLs).",
 )
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Stop the query after this many seconds (default $COPGRAPH_TIMEOUT, else 30; 0: none).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print at most this many rows (default: 1000 for table and markdown, all for csv/json).",
+)
+@click.option("--raw", is_flag=True, help="CSV: leave cells that start with = + - @ as they are.")
 @STORE_OPTION
 @FORMAT_OPTION
 @FULL_IRIS
 @ROOT_OPTION
-def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> None:
+def sparql_command(
+    text, path, allow_service, timeout, max_rows, raw, store, fmt, full_iris, root
+) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The prefixes cg:, id:, rdfs:, skos:, schema:, prov:, org:, foaf:, dct:, oa: and the
-    scheme prefixes (topic:, outputkind: ...) are predeclared. Updates are refused.
+    scheme prefixes (topic:, outputkind: ...) are predeclared. Updates and FROM are
+    refused. Rows are written as they come for csv and json.
 
     \b
     Examples:
@@ -327,30 +409,60 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
 
     from rdflib import Graph
 
-    from copgraph.catalog import for_people
-    from copgraph.output import render
+    from copgraph.output import stream
 
     if (text is None) == (path is None):
         _fail("error: give the query as an argument or with -f FILE.rq (one of the two)", 2)
     if path:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_query_file(path)
     from copgraph.kg import check_query
 
-    _run(lambda: check_query(text, allow_service=allow_service))
-    kg = _open(store, full_iris, root)
-    with warnings.catch_warnings(record=True) as caught:
+    form = _run(lambda: check_query(text, allow_service=allow_service))
+    kg = _open(store, full_iris, root, timeout)
+    with warnings.catch_warnings(record=True) as caught:  # a misspelt cg: term
         warnings.simplefilter("always")
-        result = _run(lambda: kg.sparql(text, allow_service=allow_service))
+        _run(lambda: kg.warn_undefined_terms(text))
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
+    if form == "SelectQuery":
+        if max_rows is None and fmt in ("table", "markdown"):
+            max_rows = TABLE_ROWS
+        columns, rows = _run(lambda: kg.sparql_rows(text, allow_service=allow_service))
+        shown, more = _run(
+            lambda: stream(
+                columns, rows, fmt, lambda t: click.echo(t, nl=False), raw=raw, max_rows=max_rows
+            )
+        )
+        if more:
+            click.echo(
+                f"note: stopped after {shown} rows; pass --max-rows N for more, "
+                "or --format csv/json for all of them",
+                err=True,
+            )
+        return
+    with warnings.catch_warnings():  # already said above
+        warnings.simplefilter("ignore")
+        result = _run(lambda: kg.sparql(text, allow_service=allow_service))
     if isinstance(result, bool):
         click.echo("true" if result else "false")
     elif isinstance(result, Graph):
         from copgraph.namespaces import bind_prefixes
 
         click.echo(bind_prefixes(result).serialize(format="turtle"), nl=False)
-    else:
-        click.echo(render(for_people(result, fmt), fmt), nl=False)
+
+
+TABLE_ROWS = 1000  # rows a table shows unless --max-rows says otherwise
+
+
+def _read_query_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        _fail(f"error: {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8", 2)
+    except OSError as exc:
+        from copgraph.build import os_error_message
+
+        _fail(f"error: {os_error_message('cannot read the query', exc)}", 2)
 
 
 @main.command("load")

@@ -80,8 +80,12 @@ def network_group() -> None:
     """Who works with whom: the organization partnership network (NetworkX).
 
     \b
-    A tie joins two organizations the graph records as partners, or that produced the
-    same output or organized the same event; its weight is the number of quotes behind it.
+    A tie joins two organizations a partnership states as parties (a star around the
+    partnership's hub when the report names one, every pair of parties otherwise), or
+    that produced the same output or organized the same event. Its quotes are only those
+    that state its facts (who took part), and its weight is the number of distinct report
+    sentences among them. A tie has a country only where the partnership, output or event
+    itself names one, never through a member based there.
 
     \b
     Examples:
@@ -95,8 +99,12 @@ def network_group() -> None:
 @click.option("--top", default=5, show_default=True, help="How many organizations per ranking.")
 @graph_options
 def summary_command(top, fold, country, kind, store, fmt, root) -> None:
-    """Nodes, ties, density, components, top organizations by each centrality,
-    Louvain communities with modularity, brokers and stakeholder mixing."""
+    """Nodes, ties, density, components, articulation points and bridges; the top
+    organizations by degree, weighted degree (report sentences behind the ties),
+    betweenness and eigenvector centrality; Louvain communities with modularity; brokers
+    (betweenness above 0, see `network brokers`) and articulation points; stakeholder
+    mixing. Betweenness is computed once, exactly up to a size and sampled above it (the
+    notes say which)."""
     from copgraph import network
     from copgraph.output import render
 
@@ -143,6 +151,7 @@ def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
         node = data.root(node)
     if node not in graph:
         click.echo(f"{node} has no recorded ties in this graph", err=True)
+        return
     _emit(network.ego(graph, node, radius=radius), fmt)
 
 
@@ -194,7 +203,14 @@ def countries_command(everyone, fold, store, fmt, root) -> None:
 @network_group.command("centrality")
 @graph_options
 def centrality_command(fold, country, kind, store, fmt, root) -> None:
-    """Degree, weighted degree, betweenness and eigenvector centrality of every organization."""
+    """Degree, weighted degree, betweenness and eigenvector centrality of every organization.
+
+    \b
+    degree: how many organizations it is tied to
+    weighted_degree: report sentences behind its ties, summed over them
+    betweenness: share of shortest paths between others passing through it (sampled
+      above a size; the notes say so)
+    eigenvector: centrality from being tied to central organizations (weighted)"""
     from copgraph import network
 
     kg = _open(store, False, root)
@@ -202,10 +218,34 @@ def centrality_command(fold, country, kind, store, fmt, root) -> None:
     _emit(network.centrality(graph), fmt)
 
 
-@network_group.command("brokers")
+#: What each column of ``network brokers`` means (kept beside the command that shows it;
+#: a test checks that every column of ``network.brokers`` is here).
+BROKER_COLUMNS = {
+    "id, name, kind": "the organization and its stakeholder kind",
+    "betweenness": "share of the shortest paths between other organizations that pass "
+    "through it (0 = it bridges nothing); sampled above a size, see the notes",
+    "articulation_point": "true if removing it splits its component in two or more",
+    "bridges": "its ties whose removal would cut the graph in two",
+    "effective_size": "Burt's effective size: partners minus the redundancy among them",
+    "constraint": "Burt's constraint: low = its partners are not tied to each other (it "
+    "spans a structural hole); near 1 or above = a closed group",
+    "partners": "how many organizations it is tied to",
+    "partner_kinds": "how many stakeholder kinds its partners have (a hub with many kinds "
+    "of partner may still bridge nothing, so this alone does not make a broker)",
+    "kinds": "those stakeholder kinds",
+}
+
+BROKERS_HELP = (
+    "Organizations that bridge otherwise separate parts of the network.\n\n"
+    "\b\nListed: every organization with betweenness above 0 or that is an articulation "
+    "point (no one else), highest betweenness first, then lowest constraint. Columns:\n"
+    + "\n".join(f"  {name}: {text}" for name, text in BROKER_COLUMNS.items())
+)
+
+
+@network_group.command("brokers", help=BROKERS_HELP)
 @graph_options
 def brokers_command(fold, country, kind, store, fmt, root) -> None:
-    """Organizations whose partners span the most stakeholder kinds."""
     from copgraph import network
 
     kg = _open(store, False, root)
@@ -260,10 +300,11 @@ def _named_graph(data, which: str, fold: bool, country: str | None, kind: str | 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["graphml", "gexf", "json"]),
+    type=click.Choice(["graphml", "gexf", "json", "csv"]),
     default="graphml",
     show_default=True,
-    help="graphml (Gephi, yEd, Cytoscape), gexf (Gephi) or json (NetworkX node-link).",
+    help="graphml (Gephi, yEd, Cytoscape), gexf (GEXF 1.2draft, Gephi), json (NetworkX "
+    "node-link) or csv (one row per tie with its quotes, for spreadsheets).",
 )
 @click.option(
     "-o",
@@ -287,8 +328,8 @@ def _named_graph(data, which: str, fold: bool, country: str | None, kind: str | 
 @STORE_OPTION
 @ROOT_OPTION
 def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
-    """Write the network for Gephi and other tools; NetworkX reads it back unchanged
-    (list attributes are JSON text in GraphML and GEXF)."""
+    """Write the network for Gephi, spreadsheets and other tools; NetworkX reads GraphML,
+    GEXF and JSON back unchanged (list attributes are JSON text in GraphML and GEXF)."""
     from copgraph import network
 
     kg = _open(store, False, root)
@@ -325,8 +366,13 @@ def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
 def viz_command(out, png, fold, country, kind, store, root) -> None:
     """Write the partnership network as one offline HTML page (and a PNG with --png).
 
-    The page needs no network: every script and style is inline. Hover for names, kinds,
-    countries and the quotes behind each tie; filter by country and partnership kind."""
+    The page needs no network: every script and style is inline, allowed by its hash
+    under a Content-Security-Policy without 'unsafe-inline'. Click an organization for
+    its kind, country, parent and ties grouped by kind with their quotes (section and
+    line); click a tie for its quotes; find an organization by any of its names; filter
+    by country and partnership kind. Tie width is its weight: the distinct report
+    sentences that state it. Large graphs show the best-connected organizations (the
+    page says how many it leaves out) with positions computed in advance."""
     from copgraph import viz
 
     kg = _open(store, False, root)

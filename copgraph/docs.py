@@ -1,9 +1,9 @@
-"""The README's generated parts: the catalog table, an example per query, network figures.
+"""The README's generated parts: the catalog table and an example per query.
 
 Each part sits between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->`` in
 README.md. ``make docs`` (``python -m copgraph.docs``) rewrites them from the code and
 the data; ``python -m copgraph.docs --check`` (and a test) fails when the README differs,
-so the README cannot drift from the catalog, the queries' answers or the network.
+so the README cannot drift from the catalog or the queries' answers.
 """
 
 from __future__ import annotations
@@ -51,35 +51,11 @@ def catalog_examples(kg, catalog: dict[str, NamedQuery], fallback: dict[str, str
     return "\n".join(out) + "\n"
 
 
-def network_figures(kg) -> str:
-    """The sentence of figures the README gives about the partnership network."""
-    from copgraph import network
-
-    graph = network.partnership_graph(network.load(kg))
-    overview = dict(network.overview(graph)[["measure", "value"]].values.tolist())
-    ranked = network.centrality(graph).sort_values(["degree", "id"], ascending=[False, True])
-    top = ranked.to_dict("records")[:3]
-    organizations = kg.query("organizations").set_index("organization")
-    short = [
-        organizations.loc[f"id:{r['id']}", "acronym"] or organizations.loc[f"id:{r['id']}", "label"]
-        for r in top
-    ]
-    communities = network.communities(graph)
-    return (
-        f"On the report today: {overview['organizations']} organizations with ties, "
-        f"{overview['ties']} ties, {overview['components']} components; {short[0]} carries "
-        f"the programme (degree {top[0]['degree']}, betweenness {top[0]['betweenness']:.2f}), "
-        f"{short[1]} and {short[2]} follow; Louvain (seed {network.SEED}) finds "
-        f"{len(communities)} communities, modularity {communities['modularity'].iloc[0]:.2f}.\n"
-    )
-
-
 def generated_parts(kg, fallback: dict[str, str]) -> dict[str, str]:
     catalog = load_catalog()
     return {
         "catalog-table": catalog_table(catalog),
         "catalog-examples": catalog_examples(kg, catalog, fallback),
-        "network-figures": network_figures(kg),
     }
 
 

@@ -26,6 +26,7 @@ SCHEMES = {
         "status",
         "instrument-kind",
         "topic",
+        "report-part",
     )
 }
 

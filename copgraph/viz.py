@@ -1,14 +1,19 @@
-"""Pictures of the partnership network: one offline HTML page (pyvis) and a static PNG.
+"""Pictures of the partnership network: one offline HTML page and a static PNG.
 
-The page is a single file a programme officer can open with no network at all: vis-network's
-script and style (shipped inside pyvis) are inlined, nothing is fetched, and a
-Content-Security-Policy meta tag forbids any network load. The data sits in the page as
-JSON with ``<``, ``>`` and ``&`` escaped, labels are drawn on a canvas, and tooltips are
-plain text (vis-network sets them with ``innerText``): a name such as
-``<img src=x onerror=alert(1)>`` shows as those characters and runs nothing.
+The page (``templates/network.html.j2``) is a single file a programme officer can open
+with no network at all: vis-network's script and style (shipped inside pyvis) are inlined,
+nothing is fetched, and its Content-Security-Policy allows only the page's own scripts and
+styles, by their sha256: no ``'unsafe-inline'``, so a script or an ``onerror=`` that slipped
+past escaping would still not run. The graph sits in a JSON data block written with
+Jinja2's ``tojson`` (``<``, ``>``, ``&`` and ``'`` escaped); ``network.js`` shows every
+name and quote with ``textContent``.
 
-The same graph always gives the same bytes: nodes and edges in id order, JSON with sorted
-keys, and vis-network's ``layout.randomSeed`` fixed, so two runs also give the same layout.
+Node and edge lists are built directly (pyvis's ``add_node``/``add_edge`` scan every
+earlier node and edge). Above :data:`NODE_LIMIT` organizations the page shows the best
+connected ones and says how many it left out; above :data:`PHYSICS_LIMIT` it sends
+positions computed here and turns physics off, so it is usable at once.
+
+The same graph always gives the same bytes, whatever ``PYTHONHASHSEED`` is.
 
 >>> import networkx as nx
 >>> g = nx.Graph()
@@ -19,17 +24,31 @@ True
 
 from __future__ import annotations
 
-import json
+import base64
+import hashlib
 import math
 from pathlib import Path
 
 import jinja2
 import networkx as nx
+from markupsafe import Markup
 
-from copgraph.network import EDGE_KINDS, fragility_notes
+from copgraph.network import EDGE_KINDS, betweenness, fragility_notes
 
 SEED = 7  # vis-network layout.randomSeed
 PNG_SEED = 42  # networkx spring_layout seed
+TEMPLATES = Path(__file__).parent / "templates"
+#: Most organizations one page shows: more are not readable on one screen, and at 64
+#: times the report (2,369 organizations) a page of 400 answers a click in 1.3 s
+#: (benchmarks/network.py).
+NODE_LIMIT = 400
+#: Above this many organizations the page gets precomputed positions and no physics
+#: (benchmarks/network.py: with physics, 149 organizations took 5.7 s to stabilize in
+#: Chromium; 38, the report, 1.0 s).
+PHYSICS_LIMIT = 60
+#: Zoom scale from which nodes show their full names.
+FULL_LABEL_SCALE = 1.5
+PART_OF_COLOUR = "#555555"
 
 #: Stakeholder kinds (organization-kind scheme) -> colour (Okabe-Ito and Tol palettes).
 KIND_COLOURS = {
@@ -43,6 +62,9 @@ KIND_COLOURS = {
     "civil-society organization": "#F0E442",
     "academic institution": "#999933",
     "youth network": "#AA4499",
+    "legislature": "#332288",
+    "multi-stakeholder group": "#44AA99",
+    "kind not stated": "#DDDDDD",
 }
 UNKNOWN_COLOUR = "#9E9E9E"
 
@@ -61,12 +83,6 @@ EDGE_STYLES = {
 }
 UNKNOWN_EDGE = ("#BBBBBB", False)
 
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src 'none'; connect-src 'none'; media-src 'none'; "
-    "object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; "
-    "form-action 'none'"
-)
 MAX_QUOTES = 8  # per edge tooltip
 
 
@@ -78,11 +94,29 @@ def edge_style(kind: str) -> tuple[str, bool]:
     return EDGE_STYLES.get(kind, UNKNOWN_EDGE)
 
 
+def csp(scripts: list[str], styles: list[str]) -> str:
+    """A policy that runs only these inline scripts and styles (by sha256) and loads
+    nothing: no 'unsafe-inline', no network."""
+
+    def hashes(texts):
+        return " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(t.encode("utf-8")).digest()).decode() + "'"
+            for t in texts
+        )
+
+    return (
+        f"default-src 'none'; script-src {hashes(scripts)}; style-src {hashes(styles)}; "
+        "img-src data:; font-src 'none'; connect-src 'none'; media-src 'none'; "
+        "object-src 'none'; frame-src 'none'; worker-src 'none'; base-uri 'none'; "
+        "form-action 'none'"
+    )
+
+
 # -- what the page shows ---------------------------------------------------------------------
 
 
 def _strength(graph: nx.Graph) -> dict[str, float]:
-    """Weighted degree (pieces of evidence), the centrality that sizes the nodes."""
+    """Weighted degree (report sentences behind the ties), the centrality that sizes nodes."""
     return {n: float(graph.degree(n, weight="weight")) for n in graph}
 
 
@@ -106,14 +140,15 @@ def node_tooltip(graph: nx.Graph, node: str, betweenness: float) -> str:
     lines += [
         f"kind: {a.get('kind') or 'unknown'}",
         f"country: {_country_text(a)}",
-        f"partners: {graph.degree(node)}, evidence: {graph.degree(node, weight='weight')}, "
-        f"betweenness: {betweenness:.3f}",
+        f"partners: {graph.degree(node)}, sentences behind its ties: "
+        f"{graph.degree(node, weight='weight')}, betweenness: {betweenness:.3f}",
     ]
     if a.get("parent"):
         lines.append(f"part of: {a.get('parent_label') or a['parent']}")
     members = [m for m in a.get("members", []) if m != node]
     if members:
         lines.append(f"includes: {', '.join(members)}")
+    lines.append("click for its ties and the report's words")
     return "\n".join(lines)
 
 
@@ -123,22 +158,23 @@ def edge_tooltip(graph: nx.Graph, u: str, v: str) -> str:
     lines = [
         f"{graph.nodes[u].get('label', u)} \u2014 {graph.nodes[v].get('label', v)}",
         f"kinds: {', '.join(e.get('kinds', []))}",
-        f"evidence: {e.get('weight', 0)} quote(s)",
+        f"weight: {e.get('weight', 0)} sentence(s) of the report",
     ]
     for q in quotes[:MAX_QUOTES]:
         lines.append(f"[\u00a7{q['section']}, line {q['line']}] \u201c{q['quote']}\u201d")
     if len(quotes) > MAX_QUOTES:
-        lines.append(f"\u2026 and {len(quotes) - MAX_QUOTES} more")
+        lines.append(f"\u2026 and {len(quotes) - MAX_QUOTES} more: click the tie")
     return "\n".join(lines)
 
 
-def vis_options(seed: int = SEED) -> dict:
-    """vis-network options: a seeded layout, physics that stabilizes and then is switched off."""
+def vis_options(seed: int = SEED, physics: bool = True) -> dict:
+    """vis-network options: a seeded layout, physics that stabilizes and then is switched
+    off, or (with precomputed positions) no physics at all."""
     return {
         "autoResize": True,
-        "layout": {"randomSeed": seed, "improvedLayout": True},
+        "layout": {"randomSeed": seed, "improvedLayout": physics},
         "physics": {
-            "enabled": True,
+            "enabled": physics,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -70,
@@ -148,7 +184,7 @@ def vis_options(seed: int = SEED) -> dict:
                 "avoidOverlap": 0.5,
             },
             "minVelocity": 0.75,
-            "stabilization": {"enabled": True, "iterations": 600, "fit": True},
+            "stabilization": {"enabled": physics, "iterations": 600, "fit": True},
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "keyboard": False},
         "nodes": {
@@ -160,62 +196,131 @@ def vis_options(seed: int = SEED) -> dict:
     }
 
 
-def pyvis_network(graph: nx.Graph, seed: int = SEED):
-    """The graph as a pyvis Network: nodes and edges in id order, styled, with tooltips."""
-    from pyvis.network import Network
+def sorted_copy(graph: nx.Graph) -> nx.Graph:
+    """The same graph with nodes and edges inserted in id order: every layout and list
+    drawn from it is then independent of set order and hash seeds."""
+    ordered = nx.Graph()
+    ordered.graph.update(graph.graph)
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda na: str(na[0])))
+    ordered.add_edges_from(
+        sorted(
+            ((*sorted((u, v), key=str), d) for u, v, d in graph.edges(data=True)),
+            key=lambda e: (str(e[0]), str(e[1])),
+        )
+    )
+    return ordered
 
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
-    strength = _strength(graph)
+
+def shown_part(graph: nx.Graph, limit: int = NODE_LIMIT, between: dict | None = None):
+    """The organizations one page shows: all, or the ``limit`` with the most partners
+    (then betweenness, then id)."""
+    if graph.number_of_nodes() <= limit:
+        return sorted_copy(graph)
+    between = between or {}
+    ranked = sorted(graph, key=lambda n: (-graph.degree(n), -between.get(n, 0.0), str(n)))
+    return sorted_copy(graph.subgraph(ranked[:limit]))
+
+
+def page_data(graph: nx.Graph, *, seed: int = SEED, limit: int = NODE_LIMIT) -> dict:
+    """Everything the page draws, as plain lists and dicts in id order."""
+    between, _ = betweenness(graph)
+    shown = shown_part(graph, limit, between)
+    strength = _strength(shown)
     largest = max(strength.values(), default=0.0)
-    betweenness = nx.betweenness_centrality(graph) if graph.number_of_nodes() else {}
-    for node in sorted(graph):
-        a = graph.nodes[node]
+    physics = shown.number_of_nodes() <= PHYSICS_LIMIT
+    positions = {} if physics else pixel_positions(shown)
+    nodes = []
+    for node in shown:
+        a = shown.nodes[node]
         kind = a.get("kind") or "unknown"
-        net.add_node(
-            node,
-            label=a.get("short") or a.get("label") or node,
-            title=node_tooltip(graph, node, betweenness.get(node, 0.0)),
-            color=kind_colour(kind),
-            size=node_size(strength[node], largest),
-            kind=kind,
-            country=a.get("country", ""),
-            countries=list(a.get("countries") or ([a["country"]] if a.get("country") else [])),
-            name=a.get("label", node),
-        )
-    for i, (u, v) in enumerate(sorted(tuple(sorted(e)) for e in graph.edges), start=1):
-        e = graph.edges[u, v]
+        label = a.get("label") or str(node)
+        names = list(dict.fromkeys([label, *(a.get("names") or []), a.get("acronym") or ""]))
+        item = {
+            "id": node,
+            "label": a.get("short") or label,
+            "name": label,
+            "names": [n for n in names if n],
+            "other_names": [n for n in names if n and n != label],
+            "title": node_tooltip(shown, node, between.get(node, 0.0)),
+            "color": kind_colour(kind),
+            "size": node_size(strength[node], largest),
+            "kind": kind,
+            "country": a.get("country", ""),
+            "country_text": _country_text(a),
+            "countries": list(a.get("countries") or ([a["country"]] if a.get("country") else [])),
+            "parent": a.get("parent", ""),
+            "parent_label": a.get("parent_label", ""),
+        }
+        if positions:
+            item["x"], item["y"] = positions[node]
+        nodes.append(item)
+    quotes: dict[str, dict] = {}
+    edges = []
+    for i, (u, v) in enumerate(shown.edges, start=1):
+        e = shown.edges[u, v]
         kinds = list(e.get("kinds", []))
-        primary = e.get("primary_kind") or (kinds[0] if kinds else "")
-        colour, dashed = edge_style(primary)
-        weight = e.get("weight", 1) or 1
-        net.add_edge(
-            u,
-            v,
-            id=f"e{i}",
-            title=edge_tooltip(graph, u, v),
-            color={"color": colour, "highlight": colour, "hover": colour, "opacity": 0.85},
-            dashes=dashed,
-            width=round(min(1 + 1.5 * math.log2(1 + weight), 9), 2),
-            kinds=kinds,
-            countries=list(e.get("countries", [])),
-            weight=weight,
+        for q in e.get("quotes", []):
+            quotes[q["evidence"]] = {
+                "quote": q["quote"],
+                "section": q["section"],
+                "line": q["line"],
+            }
+        weight = e.get("weight", 0) or 0
+        edges.append(
+            {
+                "id": f"e{i}",
+                "from": u,
+                "to": v,
+                "kinds": kinds,
+                "primary_kind": e.get("primary_kind") or (kinds[0] if kinds else ""),
+                "title": edge_tooltip(shown, u, v),
+                "width": round(min(1 + 1.5 * math.log2(1 + max(weight, 1)), 9), 2),
+                "weight": weight,
+                "countries": list(e.get("countries", [])),
+                "via": [dict(v) for v in e.get("via", [])]
+                or [{"relation": "", "kind": k, "about": "", "evidence": []} for k in kinds],
+            }
         )
-    net.options = vis_options(seed)
-    return net
+    parts = [
+        {
+            "id": f"part{i}",
+            "from": node,
+            "to": shown.nodes[node]["parent"],
+            "title": f"{shown.nodes[node].get('label', node)} is part of "
+            f"{shown.nodes[node].get('parent_label') or shown.nodes[node]['parent']}",
+        }
+        for i, node in enumerate(
+            [n for n in shown if shown.nodes[n].get("parent") in shown], start=1
+        )
+    ]
+    kinds_present = sorted(
+        {k for e in edges for k in e["kinds"]} | {e["primary_kind"] for e in edges},
+        key=lambda k: (EDGE_KINDS.index(k) if k in EDGE_KINDS else 99, k),
+    )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "parts": parts,
+        "quotes": dict(sorted(quotes.items())),
+        "edge_kinds": kinds_present,
+        "edge_styles": {
+            k: {"colour": edge_style(k)[0], "dashed": edge_style(k)[1]} for k in kinds_present
+        },
+        "part_of": {"colour": PART_OF_COLOUR},
+        "options": vis_options(seed, physics),
+        "full_label_scale": FULL_LABEL_SCALE,
+        "left_out": graph.number_of_nodes() - shown.number_of_nodes(),
+        "ties_left_out": graph.number_of_edges() - shown.number_of_edges(),
+    }
 
 
-def _json(value) -> str:
-    """JSON safe inside <script>: no '<', '>' or '&' can end the script or open a tag."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, escape in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
+def pixel_positions(graph: nx.Graph) -> dict:
+    """The PNG's seeded layout, scaled to about 60 pixels per node across."""
+    span = max(800, 60 * math.sqrt(graph.number_of_nodes()) * 4)
+    return {
+        n: (round((x - 0.5) * span * 1.6, 1), round((0.5 - y) * span, 1))
+        for n, (x, y) in layout(graph, iterations=100).items()
+    }
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -229,44 +334,65 @@ def _vis_assets() -> tuple[str, str]:
     return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
 
 
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    # tojson: sorted keys for the same bytes every time; compact
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+    return env
+
+
 def page(
     graph: nx.Graph,
     *,
     title: str = "Who works with whom: the COP Asia-Pacific partnership network",
     seed: int = SEED,
+    limit: int = NODE_LIMIT,
 ) -> str:
     """The whole page as one string (see :func:`write_page`)."""
-    net = pyvis_network(graph, seed)
-    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
-    js, css = _vis_assets()
-    kinds_present = sorted({n.get("kind") or "unknown" for n in nodes})
-    edge_kinds_present = sorted(
-        {k for e in edges for k in e["kinds"]},
-        key=lambda k: (EDGE_KINDS.index(k) if k in EDGE_KINDS else 99, k),
-    )
+    data = page_data(graph, seed=seed, limit=limit)
+    vis_js, vis_css = _vis_assets()
+    page_js = (TEMPLATES / "network.js").read_text(encoding="utf-8")
+    page_css = (TEMPLATES / "network.css").read_text(encoding="utf-8")
+    kinds_present = sorted({n["kind"] for n in data["nodes"]})
     labels = {}
-    for n in nodes:
+    for n in data["nodes"]:
         for code in n["countries"]:
             labels.setdefault(code, code)
         if n["country"]:
             labels[n["country"]] = graph.nodes[n["id"]].get("country_label") or n["country"]
     countries = sorted(labels.items(), key=lambda kv: (kv[1], kv[0]))
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["json"] = lambda value: jinja2.utils.markupsafe.Markup(_json(value))
-    return env.from_string(TEMPLATE).render(
-        title=title,
-        csp=jinja2.utils.markupsafe.Markup(CSP),  # a constant: its quotes stay quotes
-        vis_js=jinja2.utils.markupsafe.Markup(js),
-        vis_css=jinja2.utils.markupsafe.Markup(css),
-        nodes=nodes,
-        edges=edges,
-        options=net.options,
-        node_kinds=[(k, kind_colour(k)) for k in kinds_present],
-        edge_kinds=[(k, *edge_style(k)) for k in edge_kinds_present],
-        countries=countries,
-        notes=fragility_notes(graph),
-        n_nodes=len(nodes),
-        n_edges=len(edges),
+    names = sorted(
+        {name for n in data["nodes"] for name in n["names"]}, key=lambda s: (s.lower(), s)
+    )
+    return (
+        _environment()
+        .get_template("network.html.j2")
+        .render(
+            title=title,
+            csp=Markup(csp([vis_js, page_js], [vis_css, page_css])),  # hashes: no quotes
+            vis_js=Markup(vis_js),
+            vis_css=Markup(vis_css),
+            page_js=Markup(page_js),
+            page_css=Markup(page_css),
+            data=data,
+            names=names,
+            node_kinds=[(k, kind_colour(k)) for k in kinds_present],
+            edge_kinds=[(k, *edge_style(k)) for k in data["edge_kinds"]],
+            part_of_colour=PART_OF_COLOUR,
+            n_parts=len(data["parts"]),
+            countries=countries,
+            notes=fragility_notes(graph),
+            n_nodes=len(data["nodes"]),
+            n_ties=len(data["edges"]),
+            n_total=graph.number_of_nodes(),
+            left_out=data["left_out"],
+            ties_left_out=data["ties_left_out"],
+        )
     )
 
 
@@ -276,160 +402,6 @@ def write_page(graph: nx.Graph, path: Path, **options) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(page(graph, **options).encode("utf-8"))
     return path
-
-
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ csp }}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{{ title }}</title>
-<style>{{ vis_css }}</style>
-<style>
-  html, body { margin: 0; height: 100%; font-family: system-ui, -apple-system, "Segoe UI",
-    "DejaVu Sans", sans-serif; color: #222; background: #fafafa; }
-  body { display: flex; flex-direction: column; }
-  header { padding: 8px 16px 0 16px; }
-  h1 { font-size: 1.25rem; margin: 4px 0; }
-  header p { margin: 2px 0 6px 0; font-size: 0.85rem; color: #555; }
-  #controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center;
-    padding: 6px 16px; border-bottom: 1px solid #ddd; font-size: 0.9rem; }
-  #controls select, #controls button { font-size: 0.9rem; padding: 2px 6px; }
-  #shown-count { color: #555; }
-  main { flex: 1; display: flex; min-height: 420px; }
-  #network { flex: 1; position: relative; background: #fff; border-right: 1px solid #ddd; }
-  #legend { width: 250px; padding: 8px 12px; font-size: 0.82rem; overflow-y: auto; }
-  #legend h2 { font-size: 0.9rem; margin: 10px 0 4px 0; }
-  #legend ul { list-style: none; padding: 0; margin: 0; }
-  #legend li { display: flex; align-items: center; gap: 6px; margin: 3px 0; }
-  .dot { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
-    border: 1px solid #555; flex: none; }
-  .line { display: inline-block; width: 28px; height: 0; border-top-width: 3px; flex: none; }
-  #notes { font-size: 0.78rem; color: #555; }
-  div.vis-tooltip { white-space: pre-wrap; max-width: 520px; font-family: inherit;
-    font-size: 0.8rem; line-height: 1.35; }
-</style>
-<script>{{ vis_js }}</script>
-</head>
-<body>
-<header>
-  <h1>{{ title }}</h1>
-  <p>{{ n_nodes }} organizations, {{ n_edges }} ties. A tie is a partnership the report states,
-  or an output or event two organizations share; its width grows with the pieces of evidence
-  behind it. Node size: weighted degree. Hover for names, kinds, countries and the quotes.</p>
-</header>
-<div id="controls">
-  <label for="country-filter">Country</label>
-  <select id="country-filter">
-    <option value="">All countries</option>
-{%- for code, label in countries %}
-    <option value="{{ code }}">{{ label }} ({{ code }})</option>
-{%- endfor %}
-  </select>
-  <label for="kind-filter">Partnership kind</label>
-  <select id="kind-filter">
-    <option value="">All kinds</option>
-{%- for kind, colour, dashed in edge_kinds %}
-    <option value="{{ kind }}">{{ kind }}</option>
-{%- endfor %}
-  </select>
-  <button id="reset-filters" type="button">Show all</button>
-  <span id="shown-count"></span>
-</div>
-<main>
-  <div id="network"></div>
-  <aside id="legend">
-    <h2>Stakeholder kind</h2>
-    <ul>
-{%- for kind, colour in node_kinds %}
-      <li><span class="dot" style="background: {{ colour }}"></span>{{ kind }}</li>
-{%- endfor %}
-    </ul>
-    <h2>Tie kind</h2>
-    <ul>
-{%- for kind, colour, dashed in edge_kinds %}
-      <li><span class="line" style="border-top-color: {{ colour }};
-        border-top-style: {{ 'dashed' if dashed else 'solid' }}"></span>{{ kind }}</li>
-{%- endfor %}
-    </ul>
-{%- if notes %}
-    <h2>Read with care</h2>
-    <ul id="notes">
-{%- for note in notes %}
-      <li>{{ note }}</li>
-{%- endfor %}
-    </ul>
-{%- endif %}
-  </aside>
-</main>
-<script>
-(function () {
-  "use strict";
-  var NODES = {{ nodes | json }};
-  var EDGES = {{ edges | json }};
-  var OPTIONS = {{ options | json }};
-  var nodes = new vis.DataSet(NODES);
-  var edges = new vis.DataSet(EDGES);
-  var container = document.getElementById("network");
-  var network = new vis.Network(container, {nodes: nodes, edges: edges}, OPTIONS);
-  var state = {network: network, nodes: nodes, edges: edges, stabilized: false};
-  window.copgraph = state;
-
-  function stop() {
-    if (state.stabilized) { return; }
-    network.setOptions({physics: {enabled: false}});
-    state.stabilized = true;
-    document.body.setAttribute("data-stabilized", "true");
-  }
-  network.once("stabilizationIterationsDone", stop);
-  network.once("stabilized", stop);
-  if (NODES.length === 0) { stop(); }
-
-  var countrySelect = document.getElementById("country-filter");
-  var kindSelect = document.getElementById("kind-filter");
-  var count = document.getElementById("shown-count");
-
-  function applyFilters() {
-    var country = countrySelect.value;
-    var kind = kindSelect.value;
-    var nodeOk = {};
-    var linked = {};
-    NODES.forEach(function (n) {
-      nodeOk[n.id] = !country || n.countries.indexOf(country) >= 0;
-    });
-    var edgeUpdates = EDGES.map(function (e) {
-      var show = nodeOk[e.from] && nodeOk[e.to] &&
-        (!kind || e.kinds.indexOf(kind) >= 0) &&
-        (!country || e.countries.indexOf(country) >= 0);
-      if (show) { linked[e.from] = true; linked[e.to] = true; }
-      return {id: e.id, hidden: !show};
-    });
-    var shown = 0;
-    var nodeUpdates = NODES.map(function (n) {
-      var show = nodeOk[n.id] && (!kind || linked[n.id] === true);
-      if (show) { shown += 1; }
-      return {id: n.id, hidden: !show};
-    });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
-    count.textContent = "Showing " + shown + " of " + NODES.length + " organizations";
-  }
-  countrySelect.addEventListener("change", applyFilters);
-  kindSelect.addEventListener("change", applyFilters);
-  document.getElementById("reset-filters").addEventListener("click", function () {
-    countrySelect.value = "";
-    kindSelect.value = "";
-    applyFilters();
-  });
-  state.applyFilters = applyFilters;
-  applyFilters();
-}());
-</script>
-</body>
-</html>
-"""
 
 
 # -- the static picture ------------------------------------------------------------------------
@@ -455,9 +427,14 @@ def _fit(points: dict, box: tuple[float, float, float, float], margin: float = 0
     return {node: tuple(xy) for node, xy in out.items()}
 
 
-def layout(graph: nx.Graph, seed: int = PNG_SEED) -> dict:
+def layout(graph: nx.Graph, seed: int = PNG_SEED, iterations: int = 300) -> dict:
     """A seeded spring layout per component, packed: the largest component on the left,
-    the others in a grid on the right, so that small islands do not squash the main one."""
+    the others in a grid on the right, so that small islands do not squash the main one.
+    A sub-unit is pulled towards its parent as if they were tied."""
+    graph = sorted_copy(graph)
+    graph.add_edges_from(
+        sorted((n, p) for n, p in graph.nodes(data="parent") if p and p in graph and p != n)
+    )
     parts = sorted(
         (sorted(c, key=str) for c in nx.connected_components(graph)),
         key=lambda c: (-len(c), str(c[0])),
@@ -479,9 +456,9 @@ def layout(graph: nx.Graph, seed: int = PNG_SEED) -> dict:
         if len(part) == 1:
             points = {part[0]: (0.0, 0.0)}
         else:
-            sub = graph.subgraph(part)
+            sub = sorted_copy(graph.subgraph(part))  # a subgraph view iterates a set
             points = nx.spring_layout(
-                sub, seed=seed, k=1.8 / math.sqrt(len(part)), iterations=300, weight=None
+                sub, seed=seed, k=1.8 / math.sqrt(len(part)), iterations=iterations, weight=None
             )
         pos.update(_fit(points, box, margin=0.08 if part is main else 0.2))
     return pos
@@ -494,11 +471,13 @@ def write_png(
     seed: int = PNG_SEED,
     title: str = "COP Asia-Pacific partnership network",
     dpi: int = 150,
+    limit: int = NODE_LIMIT,
 ) -> Path:
     """Draw the network with matplotlib's Agg backend and a seeded spring layout.
 
-    Same colours as the page; node size by weighted degree, edge width by evidence,
-    dashed edges for shared outputs and events."""
+    Same colours as the page; node size by weighted degree, edge width by report
+    sentences, dashed edges for shared outputs and events, dotted "part of" links. Like
+    the page, it draws at most ``limit`` organizations, the best connected."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -511,9 +490,9 @@ def write_png(
     ax.set_axis_off()
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.03, 1.03)
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(graph.nodes(data=True)))
-    ordered.add_edges_from(sorted((*sorted((u, v)), d) for u, v, d in graph.edges(data=True)))
+    ordered = shown_part(graph, limit)
+    if ordered.number_of_nodes() < graph.number_of_nodes():
+        title += f" (the {ordered.number_of_nodes()} best connected of {graph.number_of_nodes()})"
     if ordered.number_of_nodes():
         pos = layout(ordered, seed)
         strength = _strength(ordered)
@@ -540,6 +519,17 @@ def write_png(
                 ],
                 style="solid" if solid else "dashed",
                 alpha=0.8,
+            )
+        parts = [(n, p) for n, p in ordered.nodes(data="parent") if p and p in ordered]
+        if parts:
+            nx.draw_networkx_edges(
+                ordered,
+                pos,
+                ax=ax,
+                edgelist=parts,
+                width=1.2,
+                edge_color=PART_OF_COLOUR,
+                style="dotted",
             )
         nodes = list(ordered)
         nx.draw_networkx_nodes(
@@ -590,6 +580,17 @@ def write_png(
             )
             for k in tie_kinds
         ]
+        if parts:
+            edge_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=PART_OF_COLOUR,
+                    linestyle=":",
+                    linewidth=2,
+                    label="part of (not a tie)",
+                )
+            )
         fig.legend(
             handles=node_handles,
             title="Stakeholder kind",
@@ -614,7 +615,7 @@ def write_png(
     fig.suptitle(
         _mpl(
             f"{title}: {ordered.number_of_nodes()} organizations, {ordered.number_of_edges()} "
-            "ties (width = pieces of evidence)"
+            "ties (width = report sentences behind a tie)"
         ),
         fontsize=13,
         x=0.41,

@@ -8,7 +8,7 @@ from copgraph.docs import FALLBACK, README, generated_parts, rewrite
 from .conftest import run_cli
 
 
-def test_the_readme_catalog_examples_and_network_figures_are_current(kg_oxigraph):
+def test_the_readme_catalog_and_examples_are_current(kg_oxigraph):
     text = README.read_text(encoding="utf-8")
     assert rewrite(text, generated_parts(kg_oxigraph, FALLBACK)) == text, (
         "README.md differs from the code: run `make docs`"

@@ -7,7 +7,8 @@ from rdflib import RDF, Literal
 
 from copgraph.build import BuildError, Paths, assemble
 from copgraph.evidence import Report
-from copgraph.namespaces import CG, ID
+from copgraph.namespaces import CG, ID, sparql_prologue
+from copgraph.quality import QUALITY_DIR
 
 COUNTRIES = """
 countries:
@@ -229,3 +230,46 @@ def test_a_note_naming_a_discrepancy_that_does_not_exist_fails_the_build(project
         "record 'thailand', field 'note': names discrepancy 'beneficiary-count', which is not a "
         "discrepancies record"
     ) in caught.value.report()
+
+
+NEITHER = QUALITY_DIR / "facts-whose-quotes-name-neither-side.rq"
+
+
+def _neither_rows(graph):
+    return {
+        (str(r.subject).rsplit("/", 1)[-1], str(r.object).rsplit("/", 1)[-1])
+        for r in graph.query(sparql_prologue() + NEITHER.read_text(encoding="utf-8"))
+    }
+
+
+def test_the_quality_check_flags_a_quote_that_names_neither_side(project):
+    text = (
+        ORGANIZATIONS
+        + """
+  - id: un
+    label: United Nations
+    acronym: UN
+    kind: unstated
+    evidence:
+      - quote: UNRCO Thailand, UNICEF, UNODC, ILO, APT and ECPAT as the key partners with ITU
+        supports: [label, kind]
+partnerships:
+  - id: tie
+    kind: support
+    organizations: [unicef-thailand, un]
+    description: a tie
+    evidence:
+      - quote: the UN2UN Agreement was fully signed between ITU and UNICEF Thailand
+        supports: [kind, {organizations: unicef-thailand}]
+      - quote: UNRCO Thailand, UNICEF, UNODC, ILO, APT and ECPAT as the key partners with ITU
+        supports: [{organizations: un}]
+"""
+    )
+    graph = _assemble(project, text).graph
+    # "UN" inside "UNICEF" or "UNRCO" does not name the United Nations
+    assert _neither_rows(graph) == {("tie", "un")}
+    explained = text.replace(
+        "        supports: [{organizations: un}]\n",
+        "        supports: [{organizations: un}]\n        unnamed: a made-up reason\n",
+    )
+    assert _neither_rows(_assemble(project, explained).graph) == set()

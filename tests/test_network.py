@@ -3,8 +3,10 @@ partnerships, exports that read back unchanged, and the ``copgraph network`` com
 
 from __future__ import annotations
 
+import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -17,6 +19,8 @@ from copgraph.catalog import QueryError, parse_query_file
 from copgraph.cli import main
 from copgraph.kg import KnowledgeGraph, open_graph
 from copgraph.store import RdflibStore
+
+from . import gexf_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "network"
@@ -122,9 +126,10 @@ def test_folding_merges_a_sub_organization_into_its_parent(folded):
 
 
 def test_restricting_to_a_country_keeps_the_relations_placed_there(tiny):
-    # p1, p3, ev1 are stated in Mongolia; o1 and p7 have no place and a member based there
+    # p1, p3, ev1 state Mongolia; o1 and p7 state no country, though epsilon is based
+    # there: a relation is never placed through a member
     graph = network.partnership_graph(tiny, fold=True, country="mn")
-    assert edge_set(graph) == pairs("alpha-beta", "beta-gamma", "epsilon-zeta")
+    assert edge_set(graph) == pairs("alpha-beta", "beta-gamma")
     assert graph.graph["country"] == "MN"
     with pytest.raises(QueryError, match="no country with ISO code"):
         network.partnership_graph(tiny, country="XX")
@@ -135,6 +140,62 @@ def test_restricting_to_a_kind(tiny):
     assert edge_set(network.partnership_graph(tiny, kind="output")) == pairs("epsilon-zeta")
     with pytest.raises(QueryError, match="did you mean funding"):
         network.partnership_graph(tiny, kind="fundin")
+
+
+def test_a_partnership_with_a_hub_is_a_star_without_one_a_clique():
+    data = network.load(fixture_kg("tiny.ttl", "hub.ttl"))
+    graph = network.partnership_graph(data)
+    assert data.relations["p8"].hub == "gamma"
+    assert not graph.has_edge("alpha", "delta")  # two spokes of gamma's star: no tie
+    assert "p8" in graph.edges["alpha", "gamma"]["relations"]
+    assert "p8" in graph.edges["delta", "gamma"]["relations"]
+    del data.relations["p8"].members["gamma"]  # no hub: every pair of parties is tied
+    assert "p8" in network.partnership_graph(data).edges["alpha", "delta"]["relations"]
+
+
+def test_a_country_comes_from_the_relation_never_from_a_member():
+    data = network.load(fixture_kg("tiny.ttl", "hub.ttl"))
+    # p8 states no country; gamma and delta are based in Thailand
+    thailand = network.partnership_graph(data, country="TH")
+    assert all("p8" not in rels for *_, rels in thailand.edges(data="relations"))
+    assert network.partnership_graph(data).edges["delta", "gamma"]["countries"] == ["TH"]
+    assert network.partnership_graph(data).edges["alpha", "gamma"]["countries"] == []
+    partners = network.country_partners(data, "TH").set_index("id")
+    assert "alpha" not in partners.index  # alpha is only in p8 with Thailand-based members
+    assert partners.loc["gamma", "relations"] == 1  # p4, not p8
+    places = network.country_organization_graph(data)
+    assert not places.has_edge("alpha", "TH")
+
+
+def test_a_tie_shows_only_the_quotes_of_its_facts_and_weighs_sentences(unfolded):
+    funding = unfolded.edges["alpha", "beta"]
+    # p1's record-level quote names the partnership but states no party: not shown
+    assert [q["quote"] for q in funding["quotes"]] == ["Alpha funded Beta"]
+    support = unfolded.edges["beta", "gamma"]
+    assert [q["quote"] for q in support["quotes"]] == [
+        "Gamma supported Beta",
+        "Gamma supported Beta in 2023",
+    ]
+    assert support["weight"] == 1  # two quotes of one sentence count once
+    assert support["via"] == [
+        {
+            "relation": "p3",
+            "type": "partnership",
+            "kind": "support",
+            "about": "Gamma supports Beta",
+            "evidence": ["evidence/e3", "evidence/e3b"],
+        }
+    ]
+
+
+def test_a_star_tie_takes_the_quotes_of_both_ends_facts():
+    data = network.load(fixture_kg("tiny.ttl", "hub.ttl"))
+    tie = network.partnership_graph(data).edges["delta", "gamma"]
+    quotes = {q["quote"] for q in tie["quotes"]}
+    # the hub's and delta's facts in p8 (one sentence), and p4's quote: two sentences
+    assert quotes == {"Gamma's key partners are Alpha", "and Delta", "Gamma worked with Delta"}
+    assert tie["weight"] == 2
+    assert tie["kinds"] == ["collaboration"]
 
 
 # -- known answers ---------------------------------------------------------------------------
@@ -180,11 +241,87 @@ def test_louvain_finds_the_two_triangles_with_their_modularity(folded):
 
 def test_brokers_are_the_two_ends_of_the_bridge(folded):
     frame = network.brokers(folded)
-    assert frame["id"].tolist()[:2] == ["delta", "gamma"]
-    assert frame["partner_kinds"].tolist()[:2] == [3, 3]
-    assert frame.set_index("id").loc["gamma", "kinds"] == (
-        "UN agency; civil-society organization; government body"
+    # only gamma and delta bridge anything: every other organization has betweenness 0
+    assert frame["id"].tolist() == ["delta", "gamma"]
+    assert frame["articulation_point"].tolist() == [True, True]
+    assert frame["bridges"].tolist() == [1, 1]
+    assert frame["partner_kinds"].tolist() == [3, 3]
+    row = frame.set_index("id").loc["gamma"]
+    assert row["kinds"] == "UN agency; civil-society organization; government body"
+    # three partners, two of them tied to each other: effective size 3 - 2*1/3
+    assert row["effective_size"] == round(3 - 2 / 3, 4)
+    assert row["constraint"] == round(nx.constraint(folded)["gamma"], 4)
+    assert any("betweenness is exact" in n for n in frame.attrs["notes"])
+
+
+def test_no_broker_has_betweenness_0_unless_it_cuts_the_graph(unfolded):
+    cut = set(nx.articulation_points(unfolded))
+    frame = network.brokers(unfolded)
+    assert set(frame["id"]) >= cut
+    for row in frame.to_dict("records"):
+        assert row["betweenness"] > 0 or row["articulation_point"], row
+    # beta is alpha-office's only way in: an articulation point
+    assert "beta" in cut and "beta" in set(frame["id"])
+
+
+def test_a_hub_with_many_kinds_of_partner_that_bridges_nothing_is_no_broker():
+    # a hub tied to four kinds in a closed clique: most partner kinds, betweenness 0
+    graph = nx.complete_graph(["hub", "a", "b", "c", "d"])
+    kinds = ["UN agency", "company", "government", "academic", "youth"]
+    for node, kind in zip(graph, kinds, strict=True):
+        graph.nodes[node]["kind"] = kind
+    graph.add_edge("d", "e")
+    graph.nodes["e"]["kind"] = "company"
+    frame = network.brokers(graph)
+    assert frame["id"].tolist() == ["d"]  # the only cut point
+    assert network.centrality(graph).set_index("id").loc["hub", "betweenness"] == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_constraint_eigenvector_and_effective_size_equal_networkx(seed):
+    graph = nx.gnm_random_graph(30, 70, seed=seed)
+    graph.add_node("alone")
+    for u, v in graph.edges:
+        graph.edges[u, v]["weight"] = (u * v) % 4 + 1
+    for weight in (None, "weight"):
+        ours, theirs = network.constraint(graph, weight), nx.constraint(graph, weight=weight)
+        assert set(ours) == set(theirs)
+        for node, value in theirs.items():
+            if math.isnan(value):
+                assert math.isnan(ours[node])
+            else:
+                assert ours[node] == pytest.approx(value, rel=1e-12)
+    ours, theirs = (
+        network.eigenvector(graph, "weight"),
+        nx.eigenvector_centrality(graph, weight="weight", tol=1e-9, max_iter=5000),
     )
+    assert all(ours[n] == pytest.approx(theirs[n], abs=1e-9) for n in graph)
+    sizes = network.effective_size(graph)
+    for node, value in nx.effective_size(graph).items():
+        assert sizes[node] == pytest.approx(value, nan_ok=True)
+
+
+def test_betweenness_is_sampled_above_the_limit_and_says_so():
+    graph = nx.connected_watts_strogatz_graph(60, 4, 0.2, seed=1)
+    values, sample = network.betweenness(graph, exact_limit=50, sample=20)
+    assert sample == 20
+    exact, none = network.betweenness(graph)
+    assert none is None and exact == nx.betweenness_centrality(graph)
+    assert values != exact  # an estimate, from 20 sources
+    again, _ = network.betweenness(graph, exact_limit=50, sample=20)
+    assert again == values  # seeded: the same estimate every time
+    note = network.betweenness_note(sample, 60)
+    assert "estimated from 20 of the 60" in note
+
+
+def test_summary_computes_betweenness_once(folded, monkeypatch):
+    calls = []
+    real = nx.betweenness_centrality
+    monkeypatch.setattr(
+        nx, "betweenness_centrality", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    network.summary(folded)
+    assert len(calls) == 1
 
 
 def test_mixing_matrix_and_assortativity_known_answers(folded):
@@ -202,7 +339,7 @@ def test_mixing_matrix_and_assortativity_known_answers(folded):
 def test_ego_network(folded):
     frame = network.ego(folded, "gamma")
     assert frame["id"].tolist() == ["alpha", "beta", "delta"]
-    assert frame.set_index("id").loc["delta", "quotes"] == "[4.3] Gamma worked with Delta"
+    assert frame.set_index("id").loc["delta", "quotes"] == "[4.3, line 30] Gamma worked with Delta"
     wider = network.ego(folded, "gamma", radius=2).set_index("id")
     assert wider.loc["epsilon", "distance"] == 2 and wider.loc["epsilon", "via"] == "delta"
     assert network.ego(folded, "lonely").empty
@@ -210,14 +347,17 @@ def test_ego_network(folded):
 
 def test_country_partners_and_profiles(tiny):
     partners = network.country_partners(tiny, "MN").set_index("id")
-    # five relations are placed in Mongolia: p1, p3, ev1 (stated), o1, p7 (members based there)
-    assert partners.loc["beta", "relations"] == 3 and partners.loc["beta", "share"] == 0.6
+    # three relations state Mongolia: p1, p3, ev1; beta is in all three
+    assert partners.loc["beta", "relations"] == 3 and partners.loc["beta", "share"] == 1.0
+    assert partners.loc["beta", "evidence"] == 4  # e1, e3, e3b, e9: its own facts' quotes
     assert partners.loc["alpha-office", "kinds"] == "shared event"
+    # based in Mongolia, in no relation that states it: listed, with 0 relations
+    assert partners.loc["epsilon", "relations"] == 0
     profiles = network.country_profiles(tiny).set_index("iso2")
     assert list(profiles.index) == ["MN", "TH"]  # beneficiaries only: not AU
     assert profiles.loc["MN", "top_partner"] == "beta"
-    assert profiles.loc["TH", "relations"] == 6
-    assert not profiles["single_partner"].any()
+    assert bool(profiles.loc["MN", "single_partner"]) is True  # beta is in every MN relation
+    assert profiles.loc["TH", "relations"] == 2  # p4, p5
 
 
 def test_bipartite_graphs_and_projections(tiny):
@@ -255,13 +395,18 @@ def test_summary_table_has_every_section(folded):
         "top by betweenness",
         "top by eigenvector",
         "communities",
-        "brokers (partner kinds)",
+        "brokers (betweenness)",
+        "articulation points (betweenness)",
         "stakeholder mixing",
         "notes",
     ]
     graph_rows = frame[frame["section"] == "graph"].set_index("name")["value"]
     assert graph_rows["organizations"] == 6 and graph_rows["ties"] == 7
     assert graph_rows["density"] == round(7 / 15, 4) and graph_rows["components"] == 1
+    assert graph_rows["articulation points"] == 2 and graph_rows["bridges"] == 1
+    assert graph_rows["betweenness sources"] == 6  # exact
+    brokers = frame[frame["section"] == "brokers (betweenness)"]
+    assert brokers["id"].tolist() == ["delta", "gamma"]  # the bridge's ends, no one else
 
 
 # -- exports ---------------------------------------------------------------------------------
@@ -314,6 +459,56 @@ def test_exported_lists_are_json_text(tmp_path, folded):
                          "section": "4.1"}  # fmt: skip
 
 
+GRAPHS = {
+    "partnerships-folded": lambda d: network.partnership_graph(d, fold=True),
+    "partnerships-isolates": lambda d: network.partnership_graph(d, isolates=True),
+    "person-session": network.person_session_graph,
+    "country-org": network.country_organization_graph,
+    "output": network.organization_output_graph,
+}
+
+
+@pytest.mark.parametrize("which", sorted(GRAPHS))
+def test_gexf_follows_the_gexf_12draft_schema(tmp_path, tiny, which):
+    graph = GRAPHS[which](network.load(fixture_kg("tiny.ttl", "xss.ttl")))
+    path = network.export(graph, tmp_path / "net.gexf", "gexf")
+    assert gexf_schema.problems(path) == []
+    again = network.export(graph, tmp_path / "again.gexf", "gexf")
+    assert path.read_bytes() == again.read_bytes()  # no date, no varying ids
+
+
+def test_the_gexf_check_catches_what_the_schema_forbids(tmp_path, folded):
+    # plain NetworkX writes graph@name, which the schema does not allow
+    plain = tmp_path / "plain.gexf"
+    nx.write_gexf(network.exportable(folded), plain)
+    assert any("graph@name" in p for p in gexf_schema.problems(plain))
+    ours = network.export(folded, tmp_path / "ours.gexf", "gexf")
+    text = ours.read_text(encoding="utf-8")
+    for broken, message in (
+        (text.replace("<meta>", '<meta lastmodifieddate="today">'), "not a valid date"),
+        (text.replace('version="1.2"', 'version="1.3"'), "gexf@version"),
+        (text.replace("<nodes>", "<nodes><viz/>", 1), "not allowed"),
+        (re.sub(r'<attvalue for="(\d+)"', r'<attvalue for="99"', text, count=1), "not declared"),
+        (text.replace('weight="1"', 'weight="one"', 1), "not a valid float"),
+    ):
+        bad = tmp_path / "bad.gexf"
+        bad.write_text(broken, encoding="utf-8")
+        assert any(message in p for p in gexf_schema.problems(bad)), message
+
+
+def test_csv_edge_list_has_a_row_per_tie_with_its_quotes(tmp_path, folded):
+    path = network.export(folded, tmp_path / "ties.csv", "csv")
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert len(rows) == folded.number_of_edges()
+    row = next(r for r in rows if {r["source"], r["target"]} == {"alpha", "beta"})
+    assert row["source_name"] == "Alpha Agency" and row["target_name"] == "Beta Ministry"
+    assert row["kinds"] == "funding; shared event" and row["weight"] == "2"
+    assert row["quotes"] == (
+        "[\u00a72, line 6] \u201cAlpha Mongolia held a workshop with Beta\u201d | "
+        "[\u00a74.1, line 10] \u201cAlpha funded Beta\u201d"
+    )
+
+
 # -- the report ------------------------------------------------------------------------------
 
 
@@ -331,8 +526,9 @@ def test_report_partnerships_are_in_the_graph(report):
         "funded a project on COP for the Asia-Pacific region" in q["quote"] and q["section"] == "1"
         for q in funding["quotes"]
     )
-    assert funding["weight"] == len({q["evidence"] for q in funding["quotes"]})
-    assert "membership" in _tie(graph, "gsma", "itu")["kinds"]  # "a member of the ITU’ s COP Initiative"
+    assert 1 <= funding["weight"] <= len(funding["quotes"])  # sentences, not quotes
+    # "a member of the ITU’ s COP Initiative"
+    assert "membership" in _tie(graph, "gsma", "itu")["kinds"]
     for node in ("itu", "government-of-australia"):
         assert graph.nodes[node]["label"]
     assert graph.nodes["itu"]["kind"] == "UN agency"
@@ -375,6 +571,29 @@ def test_report_shared_outputs_and_events_and_folding(report):
     thailand = network.partnership_graph(data, country="TH")
     assert "agreement" in _tie(thailand, "itu", "unicef-thailand")["kinds"]
     assert not thailand.has_edge("itu", "government-of-australia")
+
+
+def test_report_tie_weight_counts_one_sentence_quoted_twice_once(report):
+    """ITU - MoITT Pakistan: the same sentence quoted at two lengths, and one more."""
+    _, data = report
+    tie = network.partnership_graph(data).edges["itu", "moitt-pakistan"]
+    lines = [q["line"] for q in tie["quotes"]]
+    assert len(lines) > len(set(lines))  # two quotes of one sentence
+    assert tie["weight"] == len(set(lines)) < len(tie["quotes"])
+
+
+def test_report_thailand_lists_no_one_only_through_a_member_based_there(report):
+    """The key-partners sentence names UNRCO Thailand beside ILO, UNODC, APT and UNICEF;
+    that partnership states no country, so none of them works in Thailand through it."""
+    _, data = report
+    partners = network.country_partners(data, "TH")
+    active = set(partners[partners["relations"] > 0]["id"])
+    assert not active & {"ilo", "unodc", "apt", "unicef"}, active
+    assert "unicef-thailand" in active
+    thailand = network.partnership_graph(data, country="TH")
+    assert not set(thailand) & {"ilo", "unodc", "apt", "unicef"}
+    result = run("network", "country", "TH", "--format", "csv")
+    assert result.exit_code == 0 and "ilo," not in result.stdout
 
 
 def test_report_folding_and_analyses_run(report):
@@ -452,6 +671,45 @@ def test_cli_unknown_org_suggests_close_matches():
     result = run("network", "ego", "unicef-mongolai")
     assert result.exit_code == 2
     assert "close matches: unicef-mongolia" in result.stderr
+
+
+def test_cli_ego_of_an_organization_without_ties_prints_no_whole_graph_notes():
+    result = run("network", "ego", "DITRDCA")  # the report gives it no partner
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == "ditrdca has no recorded ties in this graph"
+    assert result.stdout == ""
+
+
+def test_cli_brokers_help_explains_every_column():
+    from copgraph.cli_network import BROKER_COLUMNS
+
+    explained = {c.strip() for key in BROKER_COLUMNS for c in key.split(",")}
+    assert explained == set(network.measures.BROKER_COLUMNS)
+    text = run("network", "brokers", "--help").stdout
+    for key in BROKER_COLUMNS:
+        assert f"{key}:" in text
+    assert "distinct report" in run("network", "--help").stdout
+
+
+def test_network_doctests():
+    import doctest
+
+    from copgraph.network import data, graphs, measures
+
+    for module in (data, graphs, measures):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_cli_export_csv_is_a_tie_list_with_quotes(tmp_path):
+    out = tmp_path / "ties.csv"
+    result = run("export", "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    tie = next(r for r in rows if {r["source"], r["target"]} == {"government-of-australia", "itu"})
+    assert "funding" in tie["kinds"].split("; ")
+    assert "funded a project on COP for the Asia-Pacific region" in tie["quotes"]
+    assert re.search(r"\[\u00a7\d[\d.]*, line \d+\] \u201c", tie["quotes"])
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])

@@ -437,7 +437,7 @@ def test_discrepancies_give_each_variant_with_its_quote(kg_oxigraph):
     assert set(fgd.index) == {"FDGs", "FGDs"}
     assert fgd.loc["FDGs", "quotes"] == ["focus group discussions (FDGs)"]
     assert fgd.loc["FGDs", "quotes"] == ["The insights derived from the FGDs"]
-    assert set(fgd.property) == {"spelling"}
+    assert set(fgd.property) == {"rdfs:label"}  # two spellings of a name
 
 
 def test_topics_of_an_organization_include_its_offices(kg_oxigraph):
@@ -456,7 +456,12 @@ def test_figures_carry_their_quote_and_section(kg_oxigraph):
     assert row.sections == ["4.2.1"]
     assert any(row.wording.lower() in q.lower() for q in row.quotes)
     assert row.subject_label.startswith("Focus group discussions")
-    assert row.stated_by is None and row.stated_by_label is None  # nobody is named
+    assert (row.stated_by, row.stated_by_label) == ("id:yu-cheng", "Yu Cheng")
+    # a figure nobody is said to state has no speaker's name either
+    assert all(
+        (who is None) == (name is None)
+        for who, name in zip(frame.stated_by, frame.stated_by_label, strict=True)
+    )
 
 
 def test_people_show_the_top_level_organization_beside_the_unit(kg_oxigraph):
