@@ -535,6 +535,7 @@ def test_stats_reads_the_built_graph_without_building_again(monkeypatch, kg_oxig
 
 SMALL = """
 @prefix cg: <https://w3id.org/copgraph/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix id: <https://w3id.org/copgraph/id/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -555,6 +556,14 @@ id:n a cg:Figure ; cg:unit "people" ; cg:wording "ten people" ; cg:value 10 ;
     cg:statedBy id:ann .
 id:star cg:evidence id:quote . id:law cg:evidence id:quote . id:n cg:evidence id:quote .
 id:quote a cg:Evidence ; cg:exact "Ann said ten people" ; cg:section "1" ; cg:line 3 .
+id:star-other a cg:Fact ; rdf:subject id:star ; rdf:predicate cg:partnerOrganization ;
+    rdf:object id:other ; cg:evidence id:partners .
+id:star-third a cg:Fact ; rdf:subject id:star ; rdf:predicate cg:partnerOrganization ;
+    rdf:object id:third ; cg:evidence id:partners .
+id:star-agency a cg:Fact ; rdf:subject id:star ; rdf:predicate cg:partnerOrganization ;
+    rdf:object id:agency ; cg:evidence id:partners .
+id:partners a cg:Evidence ; cg:exact "Other and Third, the partners of Agency" ; cg:section "2" ;
+    cg:line 4 .
 """
 
 
@@ -589,7 +598,10 @@ def test_former_posts_show_only_when_asked(small_graphs):
 
 def test_a_hub_is_the_partner_of_each_party_the_parties_not_of_each_other(small_graphs):
     for kg in small_graphs:
-        assert set(kg.query("partners-of", org="Agency").partner) == {"id:other", "id:third"}
+        partners = kg.query("partners-of", org="Agency")
+        assert set(partners.partner) == {"id:other", "id:third"}
+        # the quote shown is the partner's own fact's, never the partnership's other quotes
+        assert set(partners.quote) == {"Other and Third, the partners of Agency"}
         assert set(kg.query("partners-of", org="Other").partner) == {"id:agency"}
 
 
