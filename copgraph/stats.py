@@ -26,9 +26,11 @@ FACT_CLASSES = (
     "Person",
     "Post",
     "Country",
+    "Place",
     "Output",
     "Event",
     "Session",
+    "AgendaItem",
     "Participation",
     "Partnership",
     "Figure",
@@ -36,6 +38,7 @@ FACT_CLASSES = (
     "Statement",
     "Discrepancy",
     "Variant",
+    "Fact",
 )
 
 
