@@ -415,18 +415,29 @@ say(
 # %% [markdown]
 # ## 5. The figures the report gives
 #
-# Every number the report states, with what it counts and the report's own sentence.
+# Every number the report states, with what it counts and the quotes of that number's own
+# fact (`cg:Fact` with predicate `cg:value`, `cg:minValue` or `cg:maxValue`).
 
 # %%
 FIGURES = """
 SELECT ?figure ?value ?min ?max ?unit ?about ?subject ?section ?quote WHERE {
-  ?figure a cg:Figure ; cg:unit ?unit ; cg:evidence ?e .
-  ?e cg:exact ?quote ; cg:section ?section .
+  ?figure a cg:Figure ; cg:unit ?unit .
   OPTIONAL { ?figure cg:value ?value }
   OPTIONAL { ?figure cg:minValue ?min }
   OPTIONAL { ?figure cg:maxValue ?max }
   OPTIONAL { ?figure cg:description ?about }
   OPTIONAL { ?figure cg:about/rdfs:label ?subject }
+  {   # the quotes of the number itself (its cg:Fact) ...
+    ?fact rdf:subject ?figure ; rdf:predicate ?p ; cg:evidence ?e .
+    FILTER(?p IN (cg:value, cg:minValue, cg:maxValue))
+  } UNION {   # ... or, for a figure in words only ("millions"), the quote that gives it
+    ?figure cg:evidence ?e .
+    FILTER NOT EXISTS {
+      ?other rdf:subject ?figure ; rdf:predicate ?q .
+      FILTER(?q IN (cg:value, cg:minValue, cg:maxValue))
+    }
+  }
+  ?e cg:exact ?quote ; cg:section ?section .
 } ORDER BY ?unit ?figure ?quote"""
 figures = kg.sparql(FIGURES)
 for column in ("value", "min", "max"):
