@@ -49,17 +49,21 @@ def show_sparql(text: str) -> None:
 
 
 def behind(name: str) -> str:
-    """The raw SPARQL of a named query, shown without its header comments."""
-    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    """The raw SPARQL of a named query, shown without its header (the `# key:` lines)."""
+    lines = (QUERIES / f"{name}.rq").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    body = "\n".join(lines[start:])
     show_sparql(body)
     return body
 
 
-def with_values(body: str, **values: str) -> str:
-    """The query with its parameters bound by a VALUES block, as copgraph binds them."""
+def with_values(text: str, **values: str) -> str:
+    """The query with its parameters bound by a VALUES block, as copgraph binds them: at
+    each `# @values` line of the file, or else first in the outer WHERE group."""
     block = " ".join(f"VALUES ?p_{k} {{ {v} }}" for k, v in values.items())
-    return body.replace("WHERE {", "WHERE {\n  " + block, 1)
+    if "# @values" in text:
+        return text.replace("# @values", block)
+    return text.replace("WHERE {", "WHERE {\n  " + block, 1)
 
 
 # %% [markdown]

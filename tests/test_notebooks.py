@@ -3,6 +3,7 @@ kernel without an error or a warning, and committed with the outputs a fresh run
 
 from __future__ import annotations
 
+import ast
 import shutil
 from pathlib import Path
 
@@ -56,3 +57,22 @@ def test_runs_clean_and_committed_outputs_are_current(nb_path: Path, tmp_path: P
             f"first difference, cell {was[0] or now[0]}:\n--- committed\n{was[1][:800]}\n"
             f"--- fresh run\n{now[1][:800]}"
         )
+
+
+@pytest.mark.parametrize("py_path", [py for _, py in PAIRS], ids=lambda p: p.name)
+def test_notebooks_use_only_public_names(py_path: Path):
+    """Notebooks are examples for users: no private helper of copgraph (a `_name`)."""
+    tree = ast.parse(py_path.read_text(encoding="utf-8"))
+    private = [
+        f"line {node.lineno}: {name}"
+        for node in ast.walk(tree)
+        for name in (
+            [a.name for a in node.names]
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("copgraph")
+            else [node.attr]
+            if isinstance(node, ast.Attribute)
+            else []
+        )
+        if name.startswith("_") and not name.endswith("__")
+    ]
+    assert private == []
