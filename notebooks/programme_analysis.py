@@ -71,6 +71,7 @@ def show_quotes(frame: pd.DataFrame, wide: str = "quote") -> None:
         frame.style.set_uuid(hashlib.sha1(plain.encode()).hexdigest()[:8])  # same bytes each run
         .hide(axis="index")
         .set_properties(**{"text-align": "left", "vertical-align": "top"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
         .set_properties(subset=[wide], **{"white-space": "pre-wrap", "min-width": "30em"})
     )
     display({"text/html": styled.to_html(), "text/plain": plain}, raw=True)
@@ -242,7 +243,7 @@ agenda[["number", "title", "start", "end", "moderator"]]
 mix = kg.query("stakeholder-mix")
 mix["speakers"] = pd.to_numeric(mix.speakers).astype(int)
 session_name = {
-    r.session: ("Session " + r.number if str(r.number).isdigit() else f"{r.number} segment")
+    r.session: (f"Session {r.number}" if str(r.number).isdigit() else f"{r.number} segment")
     for r in agenda.itertuples()
 }
 mix["session_name"] = mix.session.map(session_name).fillna(mix.session)
