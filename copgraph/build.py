@@ -7,10 +7,12 @@ written unless there are none. The same inputs give byte-identical output files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +23,16 @@ from rdflib.namespace import DCTERMS, SKOS
 
 from copgraph.evidence import Report, Source, SourceError, collapse, load_source
 from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes, compact
-from copgraph.records import TYPES, Problem, Record, _text_of, load_records, suggest
+from copgraph.records import (
+    TYPES,
+    Problem,
+    Record,
+    _text_of,
+    curated_files,
+    parse_documents,
+    read_curated,
+    suggest,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -444,7 +455,9 @@ class _Converter:
             if iri is None or iri not in self.properties:
                 known = [compact(str(p)) for p in self.properties]
                 self.problem(
-                    record, "property", f"'{value}' is no property of the ontology{suggest(value, known)}"
+                    record,
+                    "property",
+                    f"'{value}' is no property of the ontology{suggest(value, known)}",
                 )
                 return None
             return iri
@@ -693,13 +706,38 @@ def _hint(report: Report, quote: str) -> str:
         else:
             high = mid - 1
     shown = needle if len(needle) <= 80 else needle[:77] + "..."
+    hidden = invisible_characters(needle)
     if low < 12:
-        return f"'{shown}'"
+        return f"'{shown}'{hidden}"
     line = report.line_of(report._raw_offset[report.collapsed.find(needle[:low])])
     return (
         f"'{shown}' (the first {low} characters match near line {line}; "
-        f"it differs from: '{needle[low : low + 30]}')"
+        f"it differs from: '{needle[low : low + 30]}'){hidden}"
     )
+
+
+def invisible_characters(text: str) -> str:
+    """'; it holds U+200B ZERO WIDTH SPACE at character 12' for what the eye cannot tell.
+
+    Zero-width and other format characters, ligatures and odd spaces make a quote look
+    identical to the report's words while it differs; the hint names them by code point.
+    """
+    import unicodedata
+
+    found = []
+    for index, char in enumerate(text):
+        if char.isascii():
+            continue
+        decomposition = unicodedata.decomposition(char)
+        if unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp") or decomposition.startswith(
+            ("<compat>", "<noBreak>")
+        ):
+            name = unicodedata.name(char, "unnamed character")
+            found.append(f"U+{ord(char):04X} {name} at character {index + 1}")
+    if not found:
+        return ""
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return f"; it holds {', '.join(found[:3])}{more}, which the eye cannot tell apart"
 
 
 def load_ontology(ontology_dir: Path) -> Graph:
@@ -761,7 +799,14 @@ def assemble(paths: Paths = Paths()) -> Built:
     except SourceError as exc:
         raise BuildError([str(exc)]) from None
     ontology = load_ontology(paths.ontology_dir)
-    records, problems = load_records(paths.curated_dir)
+    documents, unreadable = read_curated(paths.curated_dir)
+    records, problems = parse_documents(documents)
+    if unreadable:  # references into a file that did not parse would all look unknown
+        raise BuildError(
+            unreadable
+            + problems
+            + ["references and quotes are checked once every curated file can be read"]
+        )
     converter = _Converter(source, scheme_members(ontology), records, ontology_properties(ontology))
     for record in records:
         if converter.files_of.get(record.id) == record.file:
@@ -776,8 +821,14 @@ def assemble(paths: Paths = Paths()) -> Built:
     return Built(graph=graph, records=records, source=source)
 
 
-def validate_shapes(graph: Graph, shapes_path: Path) -> list[str]:
-    """Run pySHACL; one readable line per violation (warnings included)."""
+def validate_shapes(
+    graph: Graph, shapes_path: Path, records: list[Record] | None = None
+) -> list[str]:
+    """Run pySHACL; one readable line per violation (warnings included).
+
+    With the records, each line names the curated file, record and field the node and
+    property came from, as the record checks do.
+    """
     from pyshacl import validate
 
     shapes = Graph().parse(shapes_path)
@@ -786,17 +837,52 @@ def validate_shapes(graph: Graph, shapes_path: Path) -> list[str]:
         return []
     from rdflib.namespace import SH
 
+    by_id = {record.id: record for record in records or []}
     lines = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
-        severity = results.value(result, SH.resultSeverity)
-        lines.append(
-            f"SHACL {str(severity).rsplit('#', 1)[-1]}: {_short(focus)}"
-            f"{' ' + _short(path) if path else ''}: {message}"
-        )
+        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        where = _locate(focus, path, by_id)
+        node = f"{_short(focus)}{' ' + _short(path) if path else ''}"
+        if where:
+            lines.append(f"{where}: {message} (SHACL {severity} on {node})")
+        else:
+            lines.append(f"SHACL {severity}: {node}: {message}")
     return sorted(lines)
+
+
+def _locate(focus, path, by_id: dict[str, Record]) -> str | None:
+    """'file: record 'x', field 'y'' for a node minted from a curated record, else None."""
+    text = str(focus)
+    if not text.startswith(str(ID)):
+        return None
+    parts = text[len(str(ID)) :].split("/")
+    index = next((i for i, part in enumerate(parts) if part in by_id), None)
+    if index is None:
+        return None
+    record = by_id[parts[index]]
+    field_name = _field_of(record, path)
+    if index == 0 and len(parts) == 2:  # a quantity's node: <record>/<field>
+        field_name = f"{parts[1]}.{field_name}" if field_name else parts[1]
+    from copgraph.records import _relative
+
+    field_part = f", field '{field_name}'" if field_name else ""
+    return f"{_relative(record.file)}: record '{record.id}'{field_part}"
+
+
+def _field_of(record: Record, path) -> str | None:
+    """The YAML field whose triples use the predicate ``path`` (None if none does)."""
+    if path is None:
+        return None
+    names = [name for name, predicate in PREDICATES.items() if predicate == path]
+    names += [name for (_, name), predicate in OVERRIDES.items() if predicate == path]
+    own = [n for n in names if record.type.field(n) is not None]
+    chosen = own or names
+    if chosen:
+        return chosen[0]
+    return {CG.minValue: "min", CG.maxValue: "max", CG.value: "value"}.get(path, _short(path))
 
 
 def _short(term) -> str:
@@ -812,7 +898,7 @@ def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
     """
     built = assemble(paths)
     if shapes:
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl")
+        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
         if violations:
             raise BuildError(violations)
     return built.graph
@@ -823,7 +909,9 @@ def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, sorted: byte-identical for the same graph."""
-    lines = graph.serialize(format="nt").splitlines()
+    # split on "\n" only: str.splitlines() would also cut a literal holding U+2028, U+0085,
+    # \x0b, \x0c or \x1c, which the N-Triples writer leaves unescaped
+    lines = graph.serialize(format="nt").split("\n")
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
@@ -851,50 +939,176 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_outputs(graph: Graph, out_dir: Path) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+OUTPUT_NAMES = ("copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld")
+STAMP = "stamp.json"
+
+
+class OutputError(Exception):
+    """The built graph could not be written (folder not writable, disk full ...)."""
+
+
+def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dict[str, Path]:
+    """Write every output atomically, then the stamp that covers inputs and outputs.
+
+    Every file is first written in full to a temporary file in the same folder and
+    fsynced; only when all of them are written are they renamed into place, so a full
+    disk or an error leaves the previous files untouched, and a reader sees an old file
+    or a new one, never half of one. The stamp comes last: a build killed between the
+    renames leaves a stamp that does not match the outputs, and the next query rebuilds
+    instead of trusting them.
+    """
     files = {
         "copgraph.ttl": to_turtle(graph),
         "copgraph.nt": to_ntriples(graph),
         "copgraph.jsonld": to_jsonld(graph),
         "context.jsonld": json.dumps(context(), indent=1, sort_keys=True) + "\n",
     }
-    written = {}
-    for name, text in files.items():
-        path = out_dir / name
-        path.write_text(text, encoding="utf-8")
-        written[name] = path
-    return written
+    data = {name: text.encode("utf-8") for name, text in files.items()}
+    stamp = {
+        "inputs": digest,
+        "outputs": {name: hashlib.sha256(body).hexdigest() for name, body in data.items()},
+    }
+    staged: dict[str, str] = {}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(out_dir)
+        for name, body in data.items():
+            staged[name] = _stage(out_dir / name, body)
+        for name, temporary in list(staged.items()):
+            os.replace(temporary, out_dir / name)
+            del staged[name]
+        write_atomic(out_dir / STAMP, (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
+        _fsync_folder(out_dir)
+    except OSError as exc:
+        raise OutputError(os_error_message("cannot write the graph", exc, out_dir)) from None
+    finally:
+        for temporary in staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+    return {name: out_dir / name for name in data}
+
+
+def _stage(path: Path, body: bytes) -> str:
+    """Write ``body`` in full to a fsynced temporary file beside ``path``; its name."""
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    )
+    try:
+        with handle:
+            handle.write(body)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+    return handle.name
+
+
+def write_atomic(path: Path, body: bytes) -> None:
+    """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
+    temporary = _stage(path, body)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _remove_leftovers(folder: Path, older_than: float = 600.0) -> None:
+    """Delete temporary files a killed build left (old ones only: another build may be
+    writing the fresh ones right now)."""
+    import time
+
+    for leftover in folder.glob(".*.part"):
+        with contextlib.suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the renames durable (where the platform lets a folder be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def os_error_message(what: str, exc: OSError, where: Path | None = None) -> str:
+    """One line for an OSError: what failed, on which file, and the system's reason."""
+    target = exc.filename or where
+    reason = exc.strerror or str(exc)
+    return f"{what}: {target}: {reason}" if target else f"{what}: {reason}"
 
 
 # -- the built graph, reused while its inputs are unchanged ---------------------------------
 
 
-def inputs_digest(paths: Paths = Paths()) -> str:
-    """A digest of everything the graph is built from: data, ontology and build code."""
-    digest = hashlib.sha256()
+def input_files(paths: Paths) -> list[Path]:
+    """Everything the graph is built from: curated data, report, ontology, build code."""
     code = Path(__file__).parent
-    files = (
-        sorted(paths.curated_dir.glob("*.yaml"))
+    curated = curated_files(paths.curated_dir)
+    return (
+        curated
         + sorted(paths.source_dir.glob("*"))
         + sorted(paths.ontology_dir.rglob("*.ttl"))
         + [code / name for name in ("build.py", "records.py", "evidence.py", "namespaces.py")]
     )
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def inputs_digest(paths: Paths = Paths()) -> str:
+    """A digest of everything the graph is built from: data, ontology and build code."""
+    digest = hashlib.sha256()
+    for path in input_files(paths):
+        try:
+            body = path.read_bytes()
+        except OSError as exc:  # a folder or unreadable file: the build will say which
+            body = f"<{type(exc).__name__}>".encode()
+        digest.update(path.name.encode() + b"\0" + body + b"\0")
     return digest.hexdigest()
 
 
+def read_stamp(out_dir: Path) -> dict | None:
+    try:
+        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def stale_reason(out_dir: Path, digest: str) -> str | None:
+    """Why the built graph in ``out_dir`` cannot be served as it is, or None if it can."""
+    stamp = read_stamp(out_dir)
+    if stamp is None:
+        return "no complete build yet"
+    if stamp.get("inputs") != digest:
+        return "data/curated, the ontology or the build code changed"
+    expected = (stamp.get("outputs") or {}).get("copgraph.nt")
+    try:
+        actual = hashlib.sha256((out_dir / "copgraph.nt").read_bytes()).hexdigest()
+    except OSError:
+        return "copgraph.nt is missing"
+    if actual != expected:
+        return "copgraph.nt is incomplete or was changed after the build"
+    return None
+
+
 def ensure_built(paths: Paths = Paths(), progress=None) -> Path:
-    """Path to the built N-Triples, building (and validating) first if an input changed."""
+    """Path to the built N-Triples, building (and validating) first if it cannot be trusted.
+
+    The outputs are trusted only when the stamp matches the current inputs and the file's
+    own hash, so an edited, truncated or half-written graph is rebuilt, never served.
+    """
     out = paths.out_dir
-    nt, stamp = out / "copgraph.nt", out / "inputs.sha256"
     digest = inputs_digest(paths)
-    if nt.exists() and stamp.exists() and stamp.read_text().strip() == digest:
-        return nt
+    reason = stale_reason(out, digest)
+    if reason is None:
+        return out / "copgraph.nt"
     if progress:
-        progress("building the graph (data/curated or ontology changed) ...")
+        progress(f"building the graph ({reason}) ...")
     graph = build_graph(paths)
-    write_outputs(graph, out)
-    stamp.write_text(digest + "\n")
-    return nt
+    write_outputs(graph, out, digest)
+    return out / "copgraph.nt"

@@ -2,18 +2,59 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from copgraph.build import BuildError, Paths, assemble, validate_shapes, write_outputs
+from copgraph.build import (
+    BuildError,
+    OutputError,
+    Paths,
+    assemble,
+    inputs_digest,
+    os_error_message,
+    validate_shapes,
+    write_outputs,
+)
 
 
 def _fail(message: str, code: int = 1) -> None:
     click.echo(message, err=True)
     sys.exit(code)
+
+
+class _Main(click.Group):
+    """The command group; any failure that reaches it becomes one line and an exit code.
+
+    Data and query mistakes are handled where they happen; this catches what is left:
+    a file system or memory failure, Ctrl-C (exit 130), a closed pipe (``| head``).
+    """
+
+    def invoke(self, ctx):
+        from copgraph.catalog import QueryError
+        from copgraph.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except BuildError as exc:
+            _fail(exc.report())
+        except (QueryError, StoreError) as exc:
+            _fail(f"error: {exc}", 2)
+        except OutputError as exc:
+            _fail(f"error: {exc}")
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # the reader went away (copgraph ... | head): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except MemoryError:
+            _fail("error: out of memory")
+        except OSError as exc:
+            _fail(f"error: {os_error_message('a file or system operation failed', exc)}")
 
 
 def _paths(root: str | None) -> Paths:
@@ -33,7 +74,7 @@ def _build(paths: Paths, quiet: bool = False):
         built = assemble(paths)
         if not quiet:
             _progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl")
+        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
         if violations:
             raise BuildError(violations)
     except BuildError as exc:
@@ -50,7 +91,7 @@ ROOT_OPTION = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="copgraph")
 def main() -> None:
     """copgraph: the ITU Child Online Protection (COP) for Asia and the Pacific programme
@@ -76,13 +117,20 @@ def main() -> None:
 def build(root, out) -> None:
     """Check every record and quote, convert to RDF, validate with SHACL, write the graph.
 
-    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld. Any
-    problem stops the build with exit code 1 and a list of every problem found.
+    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld, each
+    atomically, then stamp.json (the digest of the inputs and of each output), which
+    queries check before trusting the files. Any problem stops the build with exit code 1
+    and a list of every problem found, and leaves the previous graph as it was.
     """
     paths = _paths(root)
+    digest = inputs_digest(paths)  # before reading: an edit during the build stays stale
     built = _build(paths)
     out_dir = Path(out) if out else paths.out_dir
-    for _name, path in write_outputs(built.graph, out_dir).items():
+    try:
+        written = write_outputs(built.graph, out_dir, digest)
+    except OutputError as exc:
+        _fail(f"error: {exc}")
+    for _name, path in written.items():
         click.echo(f"wrote {path}")
     click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records")
 
@@ -148,14 +196,38 @@ FORMAT_OPTION = click.option(
 FULL_IRIS = click.option("--full-iris", is_flag=True, help="Show full IRIs, not id:/cg: names.")
 
 
-def _open(store: str | None, full_iris: bool = False, root: str | None = None):
+def _timeout(value: float | None = None) -> float | None:
+    """Seconds a query may run: --timeout, else $COPGRAPH_TIMEOUT, else the default; 0: none."""
+    from copgraph.store import DEFAULT_TIMEOUT
+
+    if value is None:
+        env = os.environ.get("COPGRAPH_TIMEOUT", "").strip()
+        try:
+            value = float(env) if env else DEFAULT_TIMEOUT
+        except ValueError:
+            _fail(f"error: COPGRAPH_TIMEOUT must be a number of seconds, got {env[:20]!r}", 2)
+    if value < 0:
+        _fail("error: the timeout must be 0 (no limit) or more seconds", 2)
+    return value or None
+
+
+def _open(
+    store: str | None,
+    full_iris: bool = False,
+    root: str | None = None,
+    timeout: float | None = None,
+):
     from copgraph.build import BuildError
     from copgraph.kg import DEFAULT_STORE, open_graph
     from copgraph.store import StoreError
 
     try:
         return open_graph(
-            store or DEFAULT_STORE, paths=_paths(root), full_iris=full_iris, progress=_progress
+            store or DEFAULT_STORE,
+            paths=_paths(root),
+            full_iris=full_iris,
+            progress=_progress,
+            timeout=_timeout(timeout),
         )
     except BuildError as exc:
         _fail(exc.report())
@@ -251,15 +323,31 @@ def query_command(name, params, store, fmt, full_iris, root) -> None:
     is_flag=True,
     help="Allow SERVICE clauses (they make the store fetch remote URLs).",
 )
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Stop the query after this many seconds (default $COPGRAPH_TIMEOUT, else 30; 0: none).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print at most this many rows (default: 1000 for table and markdown, all for csv/json).",
+)
+@click.option("--raw", is_flag=True, help="CSV: leave cells that start with = + - @ as they are.")
 @STORE_OPTION
 @FORMAT_OPTION
 @FULL_IRIS
 @ROOT_OPTION
-def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> None:
+def sparql_command(
+    text, path, allow_service, timeout, max_rows, raw, store, fmt, full_iris, root
+) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The prefixes cg:, id:, rdfs:, skos:, schema:, prov:, org:, foaf:, dct:, oa: and the
-    scheme prefixes (topic:, outputkind: ...) are predeclared. Updates are refused.
+    scheme prefixes (topic:, outputkind: ...) are predeclared. Updates and FROM are
+    refused. Rows are written as they come for csv and json.
 
     \b
     Example:
@@ -267,16 +355,32 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
     """
     from rdflib import Graph
 
-    from copgraph.output import render
+    from copgraph.output import stream
 
     if (text is None) == (path is None):
         _fail("error: give the query as an argument or with -f FILE.rq (one of the two)", 2)
     if path:
-        text = Path(path).read_text(encoding="utf-8")
+        text = _read_query_file(path)
     from copgraph.kg import check_query
 
-    _run(lambda: check_query(text, allow_service=allow_service))
-    kg = _open(store, full_iris, root)
+    form = _run(lambda: check_query(text, allow_service=allow_service))
+    kg = _open(store, full_iris, root, timeout)
+    if form == "SelectQuery":
+        if max_rows is None and fmt in ("table", "markdown"):
+            max_rows = TABLE_ROWS
+        columns, rows = _run(lambda: kg.sparql_rows(text, allow_service=allow_service))
+        shown, more = _run(
+            lambda: stream(
+                columns, rows, fmt, lambda t: click.echo(t, nl=False), raw=raw, max_rows=max_rows
+            )
+        )
+        if more:
+            click.echo(
+                f"note: stopped after {shown} rows; pass --max-rows N for more, "
+                "or --format csv/json for all of them",
+                err=True,
+            )
+        return
     result = _run(lambda: kg.sparql(text, allow_service=allow_service))
     if isinstance(result, bool):
         click.echo("true" if result else "false")
@@ -284,8 +388,18 @@ def sparql_command(text, path, allow_service, store, fmt, full_iris, root) -> No
         from copgraph.namespaces import bind_prefixes
 
         click.echo(bind_prefixes(result).serialize(format="turtle"), nl=False)
-    else:
-        click.echo(render(result, fmt), nl=False)
+
+
+TABLE_ROWS = 1000  # rows a table shows unless --max-rows says otherwise
+
+
+def _read_query_file(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        _fail(f"error: {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8", 2)
+    except OSError as exc:
+        _fail(f"error: {os_error_message('cannot read the query', exc)}", 2)
 
 
 @main.command("load")

@@ -8,16 +8,19 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 from pyparsing import ParseException
 from rdflib import Graph, URIRef
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from copgraph.build import Paths, ensure_built, inputs_digest
+from copgraph.build import Paths, ensure_built
 from copgraph.catalog import (
     NamedQuery,
     QueryError,
@@ -30,16 +33,21 @@ from copgraph.catalog import (
     python_value,
     tidy_list,
 )
-from copgraph.namespaces import CG, compact, sparql_prologue
+from copgraph.namespaces import PREFIXES, compact, sparql_prologue
 from copgraph.store import (
+    DEFAULT_TIMEOUT,
     EndpointStore,
     OxigraphStore,
     RdflibStore,
     Store,
+    StoreError,
+    brief,
+    parse_rdflib,
     parse_store_spec,
 )
 
 DEFAULT_STORE = "oxigraph"
+PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 META_GRAPH = "urn:copgraph:meta"
 
 
@@ -148,13 +156,33 @@ class KnowledgeGraph:
     def sparql(self, text: str, *, allow_service: bool = False, full_iris: bool | None = None):
         """Run any SELECT/ASK/CONSTRUCT/DESCRIBE: a DataFrame, a bool or an rdflib Graph."""
         form = check_query(text, allow_service=allow_service)
-        full = sparql_prologue() + text
         if form == "SelectQuery":
-            variables, rows = self.store.select(full)
+            variables, rows = self.store.select(text, PREFIX_IRIS, allow_service)
             return self._frame(variables, rows, full_iris)
         if form == "AskQuery":
-            return self.store.ask(full)
-        return self.store.graph(full)
+            return self.store.ask(text, PREFIX_IRIS, allow_service)
+        return self.store.graph(text, PREFIX_IRIS, allow_service)
+
+    def sparql_rows(self, text: str, *, allow_service: bool = False, full_iris=None):
+        """A SELECT's columns and its rows as plain values, one at a time (for streaming)."""
+        form = check_query(text, allow_service=allow_service)
+        if form != "SelectQuery":
+            raise QueryError("sparql_rows runs SELECT queries only")
+        variables, rows = self.store.select_stream(text, PREFIX_IRIS, allow_service)
+        # the same terms come back row after row: convert each once (most of the time of
+        # a million-row result otherwise)
+        convert = self._compact(full_iris)
+
+        @functools.lru_cache(maxsize=1 << 16)
+        def value(term):
+            plain = python_value(term, convert)
+            return None if plain == "" else plain
+
+        def values():
+            for row in rows:
+                yield [value(t) for t in row]
+
+        return variables, values()
 
     # -- formatting -------------------------------------------------------------------------
     def _compact(self, full_iris: bool | None):
@@ -184,11 +212,44 @@ def _walk(node):
             yield from _walk(value)
 
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """Replace \\uXXXX and \\UXXXXXXXX everywhere, as SPARQL 1.1 (19.2) does before parsing."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def _has_code(text: str) -> bool:
+    """Whether anything but white space and comments is left."""
+    return any(line.split("#", 1)[0].strip() for line in text.split("\n"))
+
+
 def check_query(text: str, allow_service: bool = False) -> str:
-    """Parse a query; refuse updates and (unless allowed) SERVICE. Returns its form."""
+    """Parse a query with rdflib; refuse updates, FROM, and (unless allowed) SERVICE.
+
+    Returns the query's form. rdflib's parser is the one the rdflib store runs; Oxigraph
+    cannot reach a service anyway unless SERVICE is allowed (see ``store``), and for an
+    endpoint the text is checked both as written and with its \\u escapes decoded, the
+    way a server that follows the SPARQL spec reads it.
+    """
+    if not text.strip() or not _has_code(text):
+        raise QueryError("the query is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    form = _check_one(text, allow_service)
+    decoded = unescape_codepoints(text)
+    if decoded != text:
+        try:
+            _check_one(decoded, allow_service)
+        except QueryError as exc:
+            if "SERVICE" in str(exc) or "FROM" in str(exc):
+                raise QueryError(f"{exc} (once its \\u escapes are decoded)") from None
+    return form
+
+
+def _check_one(text: str, allow_service: bool) -> str:
     prologue = sparql_prologue()
     try:
-        parsed = parseQuery(prologue + text)
+        parsed = parse_rdflib(prologue + text)
     except ParseException as exc:
         try:
             parseUpdate(prologue + text)
@@ -205,6 +266,22 @@ def check_query(text: str, allow_service: bool = False) -> str:
             "the query has a SERVICE clause, which would make the store fetch a remote URL; "
             "pass --allow-service (allow_service=True) if you mean it"
         )
+    if isinstance(parsed[1].get("datasetClause"), list):
+        raise QueryError(
+            "FROM and FROM NAMED are refused: the stores read them differently; the graph "
+            "is the default graph, query it without FROM"
+        )
+    try:
+        translateQuery(parsed)
+    except Exception as exc:  # rdflib raises bare Exceptions here
+        match = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
+        if match:
+            name = match.group(1)
+            raise QueryError(
+                f"the prefix '{name}:' is not declared: add PREFIX {name}: <...> "
+                "(predeclared: " + ", ".join(sorted(PREFIXES)) + ")"
+            ) from None
+        raise QueryError(f"the query cannot be run: {brief(exc, 200)}") from None
     return parsed[1].name
 
 
@@ -228,52 +305,64 @@ def open_graph(
     paths: Paths | None = None,
     full_iris: bool = False,
     progress=None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> KnowledgeGraph:
     """Open the built graph on ``rdflib``, ``oxigraph``, ``oxigraph:FOLDER`` or an endpoint URL.
 
-    The graph is built first when its inputs changed since the last build. An endpoint is
-    used as it is: load it with ``copgraph load --store URL``.
+    The graph is built first when its inputs changed since the last build, or when the
+    built files do not match their stamp. An endpoint is used as it is: load it with
+    ``copgraph load --store URL``. Each query may run ``timeout`` seconds (None: no limit).
     """
     paths = paths or Paths()
     kind, where = parse_store_spec(store)
     if kind == "endpoint":
-        return KnowledgeGraph(EndpointStore(where), full_iris)
+        return KnowledgeGraph(EndpointStore(where, timeout=timeout), full_iris)
     nt = ensure_built(paths, progress)
+    text = _read_graph(nt)
     if kind == "rdflib":
-        graph = Graph().parse(nt, format="nt")
-        return KnowledgeGraph(RdflibStore(graph), full_iris)
+        graph = Graph().parse(data=text, format="nt")
+        return KnowledgeGraph(RdflibStore(graph, timeout=timeout), full_iris)
     if where is None:
-        ox_store = OxigraphStore()
-        ox_store.load_ntriples(nt.read_text(encoding="utf-8"))
+        ox_store = OxigraphStore(timeout=timeout)
+        ox_store.load_ntriples(text)
         return KnowledgeGraph(ox_store, full_iris)
-    ox_store = OxigraphStore(Path(where))
-    digest = inputs_digest(paths)
-    if _stored_digest(ox_store) != digest:
+    ox_store = OxigraphStore(Path(where), timeout=timeout)
+    digest = _graph_digest(text)
+    if ox_store.stamp(META_GRAPH) != digest:
         if progress:
             progress(f"loading the graph into {where} ...")
-        ox_store.load_ntriples(nt.read_text(encoding="utf-8"))
-        _stamp(ox_store, digest)
+        ox_store.load_ntriples(text, stamp=(META_GRAPH, digest), progress=progress)
     return KnowledgeGraph(ox_store, full_iris)
 
 
-def _stored_digest(store: OxigraphStore) -> str | None:
-    import pyoxigraph as ox
+def _read_graph(nt: Path) -> str:
+    try:
+        return nt.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"cannot read the built graph {nt}: {brief(exc, 200)}") from None
 
-    quads = list(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(META_GRAPH)))
-    return quads[0].object.value if quads else None
 
+def _graph_digest(text: str) -> str:
+    import hashlib
 
-def _stamp(store: OxigraphStore, digest: str) -> None:
-    import pyoxigraph as ox
-
-    meta = ox.NamedNode(META_GRAPH)
-    store.ox.add(ox.Quad(meta, ox.NamedNode(str(CG.inputsDigest)), ox.Literal(digest), meta))
-    store.ox.flush()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_endpoint(url: str, paths: Paths | None = None, progress=None) -> int:
-    """Upload the built graph to an endpoint's default graph; returns the triple count."""
+    """Upload the built graph to an endpoint's default graph; returns the triple count.
+
+    The server's own count is read back: a server that answers 200 without storing the
+    triples (a proxy, a web page) is reported, not trusted.
+    """
     nt = ensure_built(paths or Paths(), progress)
-    text = nt.read_text(encoding="utf-8")
-    EndpointStore(url).load_ntriples(text)
-    return text.count("\n")
+    text = _read_graph(nt)
+    expected = sum(1 for line in text.split("\n") if line.strip())
+    endpoint = EndpointStore(url)
+    endpoint.load_ntriples(text)
+    stored = endpoint.count_triples()
+    if stored != expected:
+        raise StoreError(
+            f"{url} accepted the upload but holds {stored} triples, not {expected}: "
+            "it is not a SPARQL store that keeps what it is sent (check the URL)"
+        )
+    return stored

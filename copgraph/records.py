@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,7 +351,8 @@ class Problem:
         file = _relative(self.file)
         where = f"record '{self.record}'" if self.record else "file"
         field_part = f", field '{self.field}'" if self.field else ""
-        return f"{file}: {where}{field_part}: {self.message}"
+        message = self.message if len(self.message) <= 500 else self.message[:497] + "..."
+        return f"{file}: {where}{field_part}: {message}"
 
 
 def _relative(path: str) -> str:
@@ -384,22 +387,99 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+CURATED_PATTERNS = ("*.yaml", "*.yml")
+
+
+MAX_VALUES = 200_000  # values a curated file may hold once its YAML aliases are expanded
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlevel = 50, 50, 3
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """A short repr of a value, built without ever building the whole repr.
+
+    A few bytes of nested YAML aliases (``*a``) can stand for gigabytes of text; a
+    message quotes at most ``limit`` characters of it.
+    """
+    shown = _SHORT.repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def expanded_size(document: object, limit: int = MAX_VALUES) -> int:
+    """How many values the document holds with aliases expanded; stops counting past limit."""
+    count, stack = 0, [document]
+    while stack and count <= limit:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
+def curated_files(curated_dir: Path) -> list[Path]:
+    """Every ``*.yaml`` and ``*.yml`` under the folder, sorted by name."""
+    return sorted(p for pattern in CURATED_PATTERNS for p in curated_dir.glob(pattern))
+
 
 def read_curated(curated_dir: Path) -> tuple[dict[str, object], list[Problem]]:
-    """Parse every ``*.yaml`` under the folder; a file that fails to parse is a problem."""
+    """Parse every ``*.yaml`` / ``*.yml`` file; one that cannot be read is a problem."""
     documents, problems = {}, []
-    files = sorted(curated_dir.glob("*.yaml"))
+    files = curated_files(curated_dir)
     if not files:
         problems.append(Problem(str(curated_dir), "", "", "no *.yaml files to build from"))
     for path in files:
         try:
-            documents[str(path)] = yaml.load(path.read_text(encoding="utf-8"), _Loader) or {}
+            text = _read_text(path)
+            document = yaml.load(text, _Loader) or {}
+            if expanded_size(document) > MAX_VALUES:
+                raise _Unreadable(
+                    f"holds more than {MAX_VALUES} values once its YAML aliases (*name) are "
+                    "expanded: write the values out instead of nesting aliases"
+                )
+            documents[str(path)] = document
+        except _Unreadable as exc:
+            problems.append(Problem(str(path), "", "", str(exc)))
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            reason = getattr(exc, "problem", None) or str(exc)
-            problems.append(Problem(str(path), "", "", f"not valid YAML{where}: {reason}"))
+            problems.append(Problem(str(path), "", "", _yaml_message(exc)))
     return documents, problems
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise _Unreadable("is a folder, not a YAML file: rename or move it")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _Unreadable(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _Unreadable(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}): save it as UTF-8"
+        ) from None
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    """Where the construct that failed begins (an unclosed quote's line), then what broke."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = context_mark or problem_mark
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    context = getattr(exc, "context", None)
+    reason = getattr(exc, "problem", None) or str(exc)
+    text = f"{context}, {reason}" if context else reason
+    if context_mark and problem_mark and problem_mark.line != context_mark.line:
+        text += f" (noticed at line {problem_mark.line + 1})"
+    return f"not valid YAML{where}: {text}"
 
 
 def parse_documents(documents: Mapping[str, object]) -> tuple[list[Record], list[Problem]]:
@@ -484,6 +564,8 @@ def _parse_record(rtype, item, file, position, problems, parent_id=None) -> Reco
             data[spec.name] = converted
         else:
             data[spec.name] = converted if spec.many else (converted[0] if converted else None)
+    for field_name, message in check_order(data):
+        problems.append(Problem(file, label, field_name, message))
     return Record(rtype, record_id, data, file, nested)
 
 
@@ -500,22 +582,25 @@ def _convert(spec: Field, value):
         return text
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"must be a whole number, got {value!r}")
+            raise ValueError(f"must be a whole number, got {brief(value)}")
+        if spec.name == "year" and not 1000 <= value <= 9999:
+            raise ValueError(f"must be a year of four digits (1000 to 9999), got {value}")
         return value
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"must be a number, got {value!r}")
-        return value
+        return _number(value)
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, got {value!r}")
+            raise ValueError(f"must be true or false, got {brief(value)}")
         return value
     if kind == "date":
         return parse_date(value)
     if kind == "datetime":
         return parse_datetime(value)
     if kind == "evidence":
-        return _evidence(value)
+        item = _evidence(value)
+        if item.get("note") is not None and not isinstance(item["note"], str):
+            raise ValueError(f"an evidence note must be text, got {type(item['note']).__name__}")
+        return item
     if kind == "quantity":
         return _quantity(value)
     raise AssertionError(f"schema field kind {kind!r} is not handled")
@@ -527,7 +612,9 @@ def parse_date(value) -> str:
         return value.isoformat()
     text = str(value).strip()
     if isinstance(value, bool) or not DATE.match(text):
-        raise ValueError(f"must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+        raise ValueError(
+            f"must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), got {brief(value)}"
+        )
     parts = [int(p) for p in text.split("-")]
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
@@ -546,7 +633,7 @@ def parse_datetime(value) -> str:
     if not DATETIME.match(text):
         raise ValueError(
             f"must be an ISO 8601 date-time with time zone (2023-12-07T09:00:00+07:00), "
-            f"got {value!r}"
+            f"got {brief(value)}"
         )
     try:
         dt.datetime.fromisoformat(text)
@@ -615,20 +702,73 @@ def _text_of(value) -> str:
     return str(value).strip()
 
 
+def _number(value) -> int | float:
+    """A finite number: YAML's .nan and .inf are not values a report states."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, got {brief(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value}")
+    return value
+
+
 def _quantity(value) -> dict:
+    """A count stated by the report: non-negative numbers, min not above max."""
     if not isinstance(value, dict):
         raise ValueError("must be a mapping with 'wording' and 'value' or 'min'/'max'")
     unknown = set(value) - QUANTITY_KEYS
     if unknown:
-        raise ValueError(f"unknown key(s) {sorted(unknown)}; use {sorted(QUANTITY_KEYS)}")
+        raise ValueError(
+            f"unknown key(s) {brief(sorted(map(str, unknown)))}; use {sorted(QUANTITY_KEYS)}"
+        )
     if not isinstance(value.get("wording"), str):
         raise ValueError("needs 'wording': the report's exact words for the number")
+    for key in ("unit", "note"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise ValueError(f"'{key}' must be text, got {type(value[key]).__name__}")
     for key in ("value", "min", "max"):
         number = value.get(key)
-        if number is not None and (isinstance(number, bool) or not isinstance(number, int | float)):
-            raise ValueError(f"'{key}' must be a number, got {number!r}")
+        if number is None:
+            continue
+        try:
+            _number(number)
+        except ValueError as exc:
+            raise ValueError(f"'{key}' {exc}") from None
+        if number < 0:
+            raise ValueError(f"'{key}' is a count and cannot be negative, got {number}")
+    low, high = value.get("min"), value.get("max")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"'min' ({low}) is above 'max' ({high})")
     evidence = value.get("evidence") or []
+    if not isinstance(evidence, list):
+        raise ValueError("'evidence' must be a list of quotes")
     return {**value, "evidence": [_evidence(e) for e in evidence]}
+
+
+# Fields that must not come before another field of the same record.
+ORDERED_FIELDS = (("start", "end"), ("date", "end"), ("date", "end_date"), ("min", "max"))
+
+
+def check_order(data: dict) -> list[tuple[str, str]]:
+    """(field, message) for each pair of fields out of order (an end before its start).
+
+    Partial dates compare on what both give: 2023-05 is not after 2023, nor before it.
+    """
+    found = []
+    for first, second in ORDERED_FIELDS:
+        low, high = data.get(first), data.get(second)
+        if low is None or high is None:
+            continue
+        if isinstance(low, str) and isinstance(high, str):
+            if "T" in low and "T" in high:
+                out_of_order = dt.datetime.fromisoformat(low) > dt.datetime.fromisoformat(high)
+            else:
+                common = min(len(low), len(high))
+                out_of_order = low[:common] > high[:common]
+        else:
+            out_of_order = low > high
+        if out_of_order:
+            found.append((second, f"'{second}' ({high}) is before '{first}' ({low})"))
+    return found
 
 
 def load_records(curated_dir: Path) -> tuple[list[Record], list[Problem]]:

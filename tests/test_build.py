@@ -41,7 +41,13 @@ def test_two_builds_give_identical_bytes_whatever_the_hash_seed(tmp_path):
         result = run_cli("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert set(outputs[0]) == {"copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld"}
+    assert set(outputs[0]) == {
+        "copgraph.ttl",
+        "copgraph.nt",
+        "copgraph.jsonld",
+        "context.jsonld",
+        "stamp.json",
+    }
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], f"{name} differs between builds"
 
@@ -154,6 +160,39 @@ BAD_INPUTS = {
     "unknown field": (
         COUNTRY.replace("    iso3: FJI\n", "    iso3: FJI\n    capital: Suva\n"),
         ("countries.yaml", "fiji", "capital", "unknown field"),
+    ),
+    "language that is not a BCP 47 tag": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            outputs:
+              - id: fiji-guide
+                label: Fiji guide
+                kind: guideline
+                language: [Fijian]
+                evidence:
+                  - quote: shared some online practices among children and youth in Fiji
+            """
+        ),
+        ("countries.yaml", "fiji-guide", "language", "must be a BCP 47 language tag"),
+    ),
+    "discrepancy property that is no field": (
+        COUNTRY
+        + textwrap.dedent(
+            """
+            discrepancies:
+              - id: fiji-spelling
+                about: fiji
+                property: spelling
+                description: two spellings
+                variants:
+                  - value: Fiji
+                    evidence: [{quote: children and youth in Fiji}]
+                  - value: Fidji
+                    evidence: [{quote: shared some online practices}]
+            """
+        ),
+        ("countries.yaml", "fiji-spelling", "property", "is no field of a countries record"),
     ),
     "unknown concept": (
         COUNTRY

@@ -75,7 +75,7 @@ def test_every_agenda_person_has_post_organization_and_session_role(graph, repor
            }""",
     )
     known = {}
-    for name, alt, title, org, role in rows:
+    for name, alt, _title, org, role in rows:
         for label in filter(None, (name, alt)):
             entry = known.setdefault(label, {"post": False, "role": False})
             entry["post"] |= bool(org)

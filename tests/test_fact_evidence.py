@@ -257,7 +257,7 @@ partnerships:
   - id: tie
     kind: support
     organizations: [unicef-thailand, un]
-    about: a tie
+    description: a tie
     evidence:
       - quote: the UN2UN Agreement was fully signed between ITU and UNICEF Thailand
         supports: [kind, {organizations: unicef-thailand}]

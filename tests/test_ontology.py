@@ -204,3 +204,50 @@ def test_a_concept_of_another_scheme_is_refused():
     assert not conforms
     messages = {str(m) for m in results.objects(None, SH.resultMessage)}
     assert any("organization-kind scheme" in m for m in messages), text
+
+
+def test_every_property_says_which_classes_use_it_and_what_it_holds(ontology):
+    """Generated documentation can only say where a property is used if it is declared."""
+    from copgraph.namespaces import SCHEMA
+
+    props = [
+        p
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ontology.subjects(RDF.type, kind)
+        if str(p).startswith(str(CG))
+    ]
+    assert len(props) > 70
+    no_domain = [
+        p
+        for p in props
+        if not ontology.value(p, RDFS.domain) and not ontology.value(p, SCHEMA.domainIncludes)
+    ]
+    no_range = [
+        p
+        for p in props
+        if not ontology.value(p, RDFS.range) and not ontology.value(p, SCHEMA.rangeIncludes)
+    ]
+    assert (no_domain, no_range) == ([], [])
+
+
+def test_the_ontology_has_its_metadata_once(ontology):
+    from rdflib.namespace import DCTERMS
+
+    node = URIRef("https://w3id.org/copgraph/ontology")
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.creator,
+        DCTERMS.license,
+        OWL.versionIRI,
+        OWL.versionInfo,
+        DCTERMS.modified,
+    ):
+        assert len(list(ontology.objects(node, prop))) == 1, prop
+    assert ontology.value(node, RDFS.label) is None, "the title is dct:title, once"
+
+
+def test_every_concept_is_a_top_concept_of_its_flat_scheme(ontology):
+    for concept, scheme in ontology.subject_objects(SKOS.inScheme):
+        assert (concept, SKOS.topConceptOf, scheme) in ontology
+        assert (scheme, SKOS.hasTopConcept, concept) in ontology
