@@ -208,22 +208,27 @@ plt.show()
 # the participant count follows the name where the report states one.
 
 # %%
-undated = len(events) - events.date.notna().sum()
+undated = events[events.date.isna()]
 counted = dated.dropna(subset=["participants_n"])
+first_year = int(dated.when.dt.year.min())
+biggest = counted.loc[counted.participants_n.idxmax()] if len(counted) else None
 say(
     f"**What to take from it.** The report dates {len(dated)} events and outputs, from "
     f"{dated.date.iloc[0]} to {dated.date.iloc[-1]}; "
     f"{int((dated.when.dt.year == 2023).sum())} of them fall in 2023, the programme's last "
-    f"year, and none before {dated.when.dt.year.min()}: the programme's early years are not "
-    f"dated in this report. {undated} of the {len(events)} events have no date. "
-    f"Participant counts are given for {len(counted)} dated events, the largest "
+    f"year, and none before {first_year}"
+    + (": its first years are not dated in this report. " if first_year > 2019 else ". ")
+    + f"{len(undated)} of the {len(events)} events have no date "
+    f"({int(undated.participants_n.notna().sum())} of them with a participant count, so they "
+    "are missing from the chart). Among the dated ones, "
     + (
-        f"{counted.loc[counted.participants_n.idxmax(), 'label']} "
-        f"({int(counted.participants_n.max())})."
-        if len(counted)
-        else "none."
+        f"{len(counted)} give a participant count, the largest {biggest.label} "
+        f"({int(biggest.participants_n)})."
+        if biggest is not None
+        else "none gives a participant count."
     )
 )
+
 
 # %% [markdown]
 # ## 3. The concluding workshop
