@@ -822,12 +822,16 @@ def assemble(paths: Paths = Paths()) -> Built:
 
 
 def validate_shapes(
-    graph: Graph, shapes_path: Path, records: list[Record] | None = None
+    graph: Graph,
+    shapes_path: Path,
+    records: list[Record] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[str]:
-    """Run pySHACL; one readable line per violation (warnings included).
+    """Run pySHACL; one readable line per violation, which fails the build.
 
-    With the records, each line names the curated file, record and field the node and
-    property came from, as the record checks do.
+    Results of severity Warning or Info (a gap the report allows, such as a post without
+    a title) do not fail it: they are appended to ``warnings`` when given. With the records,
+    each line names the curated file, record and field the node and property came from.
     """
     from pyshacl import validate
 
@@ -847,9 +851,15 @@ def validate_shapes(
         where = _locate(focus, path, by_id)
         node = f"{_short(focus)}{' ' + _short(path) if path else ''}"
         if where:
-            lines.append(f"{where}: {message} (SHACL {severity} on {node})")
+            line = f"{where}: {message} (SHACL {severity} on {node})"
         else:
-            lines.append(f"SHACL {severity}: {node}: {message}")
+            line = f"SHACL {severity}: {node}: {message}"
+        if severity == "Violation":
+            lines.append(line)
+        elif warnings is not None:
+            warnings.append(line)
+    if warnings is not None:
+        warnings.sort()
     return sorted(lines)
 
 

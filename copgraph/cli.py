@@ -74,11 +74,15 @@ def _build(paths: Paths, quiet: bool = False):
         built = assemble(paths)
         if not quiet:
             _progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
+        warnings: list[str] = []
+        shapes = paths.ontology_dir / "shapes.ttl"
+        violations = validate_shapes(built.graph, shapes, built.records, warnings)
         if violations:
             raise BuildError(violations)
     except BuildError as exc:
         _fail(exc.report())
+    for line in warnings:
+        _progress(f"warning: {line}")
     if not quiet:
         _progress(f"checked in {time.perf_counter() - started:.1f}s")
     return built

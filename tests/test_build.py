@@ -285,3 +285,29 @@ def test_the_document_node_records_source_and_hash(graph):
     digest = str(graph.value(documents[0], CG.sha256))
     text = ROOT / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
     assert digest == hashlib.sha256(text.read_bytes()).hexdigest()
+
+
+def test_a_gap_the_report_allows_is_a_warning_and_the_build_succeeds(project, tmp_path):
+    people = """
+organizations:
+  - id: itu
+    label: International Telecommunication Union
+    kind: un-agency
+    evidence:
+      - quote: Regional Director for Asia and the Pacific, ITU
+        section: "4.1.1"
+        supports: [kind]
+people:
+  - id: atsuko-okuda
+    name: Atsuko Okuda
+    evidence:
+      - quote: Dr. Atsuko Okuda, Regional Director for Asia and the Pacific, ITU. She opened
+    posts:
+      - organization: itu
+        evidence:
+          - quote: Dr. Atsuko Okuda, Regional Director for Asia and the Pacific, ITU. She opened
+"""
+    root = project({"people.yaml": people})
+    result = run_cli("build", "--root", str(root), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "warning: " in result.stderr and "The post has no title" in result.stderr
