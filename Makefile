@@ -57,12 +57,15 @@ notebooks: $(VENV)/.notebook
 notebooks-outputs: $(VENV)/.installed
 	$(BIN)/python -m tests.notebooks
 
-# the ontology's pages (pyLODE) and class diagram, into docs/ontology/
+# the ontology's pages (pyLODE) and class diagram, into docs/ontology/; the README's
+# catalog table, query examples and network figures, from the code and data
 docs: $(VENV)/.installed
 	$(BIN)/python -m copgraph.ontology_docs docs/ontology
+	$(BIN)/python -m copgraph.docs
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/stores.py
+	$(BIN)/python benchmarks/queries.py
 
 clean:
 	rm -rf data/build $(OUT) .pytest_cache

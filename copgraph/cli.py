@@ -9,16 +9,8 @@ from pathlib import Path
 
 import click
 
-from copgraph.build import (
-    BuildError,
-    OutputError,
-    Paths,
-    assemble,
-    inputs_digest,
-    os_error_message,
-    validate_shapes,
-    write_outputs,
-)
+# Only click at the top: `copgraph --help` and `copgraph queries` must start at once, so
+# rdflib, pandas and pyoxigraph are imported inside the commands that need them.
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -34,17 +26,8 @@ class _Main(click.Group):
     """
 
     def invoke(self, ctx):
-        from copgraph.catalog import QueryError
-        from copgraph.store import StoreError
-
         try:
             return super().invoke(ctx)
-        except BuildError as exc:
-            _fail(exc.report())
-        except (QueryError, StoreError) as exc:
-            _fail(f"error: {exc}", 2)
-        except OutputError as exc:
-            _fail(f"error: {exc}")
         except KeyboardInterrupt:
             _fail("interrupted", 130)
         except BrokenPipeError:
@@ -53,11 +36,36 @@ class _Main(click.Group):
             sys.exit(0)
         except MemoryError:
             _fail("error: out of memory")
-        except OSError as exc:
-            _fail(f"error: {os_error_message('a file or system operation failed', exc)}")
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            _fail_for(exc)
+            raise
 
 
-def _paths(root: str | None) -> Paths:
+def _fail_for(exc: Exception) -> None:
+    """One clear line and an exit code for a known failure; returns for anything else.
+
+    The exception classes are imported here, not at the top, so that `copgraph --help`
+    and `copgraph queries` load neither rdflib nor pyoxigraph.
+    """
+    from copgraph.build import BuildError, OutputError, os_error_message
+    from copgraph.catalog import QueryError
+    from copgraph.store import StoreError
+
+    if isinstance(exc, BuildError):
+        _fail(exc.report())
+    if isinstance(exc, QueryError | StoreError):
+        _fail(f"error: {exc}", 2)
+    if isinstance(exc, OutputError):
+        _fail(f"error: {exc}")
+    if isinstance(exc, OSError):
+        _fail(f"error: {os_error_message('a file or system operation failed', exc)}")
+
+
+def _paths(root: str | None):
+    from copgraph.build import Paths
+
     return Paths(root=Path(root).resolve()) if root else Paths()
 
 
@@ -65,8 +73,10 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _build(paths: Paths, quiet: bool = False):
+def _build(paths, quiet: bool = False):
     """Assemble and validate, reporting every problem; exits 1 on any."""
+    from copgraph.build import BuildError, assemble, validate_shapes
+
     started = time.perf_counter()
     try:
         if not quiet:
@@ -125,7 +135,14 @@ def build(root, out) -> None:
     atomically, then stamp.json (the digest of the inputs and of each output), which
     queries check before trusting the files. Any problem stops the build with exit code 1
     and a list of every problem found, and leaves the previous graph as it was.
+
+    \b
+    Examples:
+      copgraph build
+      copgraph build -o /tmp/graph      write the files elsewhere
     """
+    from copgraph.build import OutputError, inputs_digest, write_outputs
+
     paths = _paths(root)
     digest = inputs_digest(paths)  # before reading: an edit during the build stays stale
     built = _build(paths)
@@ -145,6 +162,10 @@ def validate(root) -> None:
     """Run every check (records, references, quotes, shapes, quality queries) without writing.
 
     The quality queries are copgraph/quality/*.rq: each must return no rows.
+
+    \b
+    Example:
+      copgraph validate && echo "the data is sound"
     """
     from copgraph.kg import KnowledgeGraph
     from copgraph.quality import run_checks
@@ -167,11 +188,17 @@ def validate(root) -> None:
 @main.command()
 @ROOT_OPTION
 def stats(root) -> None:
-    """Counts per class and per report section, and the share of facts with evidence."""
-    from copgraph.stats import class_counts, evidence_share, section_counts
+    """Counts per class and per report section, and the share of facts with evidence.
 
-    built = _build(_paths(root), quiet=True)
-    graph = built.graph
+    Reads the built graph (data/build/copgraph.nt), building it only when an input changed.
+
+    \b
+    Example:
+      copgraph stats
+    """
+    from copgraph.stats import class_counts, evidence_share, read_built, section_counts
+
+    graph = read_built(_paths(root), _progress)
     click.echo(class_counts(graph).to_string(index=False))
     click.echo("")
     click.echo(section_counts(graph).to_string(index=False))
@@ -263,12 +290,18 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @main.command("queries")
 @FORMAT_OPTION
 def queries_command(fmt) -> None:
-    """List the named queries with their parameters and columns."""
-    from copgraph.catalog import load_catalog
-    from copgraph.output import render
+    """List the named queries with their parameters, columns and an example each.
+
+    \b
+    Examples:
+      copgraph queries
+      copgraph queries --format markdown
+    """
+    from copgraph.catalog import example_command, load_catalog
 
     if fmt != "table":
         from copgraph.catalog import catalog_frame
+        from copgraph.output import render
 
         click.echo(render(catalog_frame(), fmt), nl=False)
         return
@@ -279,7 +312,12 @@ def queries_command(fmt) -> None:
         for p in q.params:
             need = "required" if p.required else "optional"
             click.echo(f"    --param {p.name}=...  ({p.type_label}, {need}) {p.doc}")
+        if q.one_of:
+            click.echo(f"    give one of: {', '.join(q.one_of)}")
         click.echo(f"    columns: {', '.join(q.columns)}")
+        for column, doc in q.explained.items():
+            click.echo(f"      {column}: {doc}")
+        click.echo(f"    example: {example_command(q)}")
 
 
 @main.command("query")
@@ -299,18 +337,31 @@ def queries_command(fmt) -> None:
 def query_command(name, params, store, fmt, full_iris, root) -> None:
     """Run the named query NAME (see: copgraph queries).
 
+    Parameters take ids, names, acronyms, ISO codes, session numbers or words of a title,
+    in any case and quote style. JSON keeps lists as arrays and numbers as numbers.
+
     \b
     Examples:
       copgraph query partners-of --param org=itu
-      copgraph query outputs -p country=Mongolia --format csv
+      copgraph query about -p subject=Thailand
+      copgraph query speakers -p session="Session 3"
+      copgraph query outputs -p country=Mongolia -p since=2023 --format csv
       copgraph query events -p from=2023-01 -p to=2023-06
     """
+    from copgraph.catalog import QueryError, for_people
     from copgraph.output import render
 
     values = _parse_params(params)
     kg = _open(store, full_iris, root)
-    frame = _run(lambda: kg.query(name, **values))
-    click.echo(render(frame, fmt), nl=False)
+
+    def ask():
+        try:
+            return kg.query(name, **values)
+        except QueryError as exc:  # say --param, not keyword argument
+            raise QueryError(exc.cli) from None
+
+    frame = _run(ask)
+    click.echo(render(for_people(frame, fmt), fmt), nl=False)
 
 
 @main.command("sparql")
@@ -354,9 +405,12 @@ def sparql_command(
     refused. Rows are written as they come for csv and json.
 
     \b
-    Example:
+    Examples:
       copgraph sparql 'SELECT ?name WHERE { ?p a cg:Person ; rdfs:label ?name }'
+      copgraph sparql -f my-question.rq --format csv
     """
+    import warnings
+
     from rdflib import Graph
 
     from copgraph.output import stream
@@ -369,6 +423,11 @@ def sparql_command(
 
     form = _run(lambda: check_query(text, allow_service=allow_service))
     kg = _open(store, full_iris, root, timeout)
+    with warnings.catch_warnings(record=True) as caught:  # a misspelt cg: term
+        warnings.simplefilter("always")
+        _run(lambda: kg.warn_undefined_terms(text))
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     if form == "SelectQuery":
         if max_rows is None and fmt in ("table", "markdown"):
             max_rows = TABLE_ROWS
@@ -385,7 +444,9 @@ def sparql_command(
                 err=True,
             )
         return
-    result = _run(lambda: kg.sparql(text, allow_service=allow_service))
+    with warnings.catch_warnings():  # already said above
+        warnings.simplefilter("ignore")
+        result = _run(lambda: kg.sparql(text, allow_service=allow_service))
     if isinstance(result, bool):
         click.echo("true" if result else "false")
     elif isinstance(result, Graph):
@@ -403,6 +464,8 @@ def _read_query_file(path: str) -> str:
     except UnicodeDecodeError as exc:
         _fail(f"error: {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8", 2)
     except OSError as exc:
+        from copgraph.build import os_error_message
+
         _fail(f"error: {os_error_message('cannot read the query', exc)}", 2)
 
 
@@ -415,7 +478,13 @@ def _read_query_file(path: str) -> str:
 )
 @ROOT_OPTION
 def load_command(store, root) -> None:
-    """Load the built graph into a persisted Oxigraph folder or a SPARQL server."""
+    """Load the built graph into a persisted Oxigraph folder or a SPARQL server.
+
+    \b
+    Examples:
+      copgraph load --store oxigraph:/tmp/copgraph-store
+      copgraph load --store http://127.0.0.1:7878     (a running `oxigraph serve`)
+    """
     from copgraph.build import BuildError, ensure_built
     from copgraph.kg import load_endpoint, open_graph
     from copgraph.store import StoreError, is_endpoint
@@ -447,6 +516,11 @@ def coverage_command(root, strict) -> None:
     Scans for people (Mr., Ms., Dr., H.E. followed by a name) and for names that look like
     organizations; a mention is explained when the graph holds it or when
     data/coverage-ignore.yaml lists it with a reason.
+
+    \b
+    Examples:
+      copgraph coverage
+      copgraph coverage --strict       exit 1 when anything is missing (for CI)
     """
     from copgraph.coverage import load_ignore, measure
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,7 +33,8 @@ from copgraph.catalog import (
     literal_param,
     load_catalog,
     python_value,
-    tidy_list,
+    shape_rows,
+    typed_value,
 )
 from copgraph.namespaces import PREFIXES, compact, sparql_prologue
 from copgraph.store import (
@@ -49,6 +52,12 @@ from copgraph.store import (
 DEFAULT_STORE = "oxigraph"
 PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 META_GRAPH = "urn:copgraph:meta"
+#: Which name of a node to show when a value is ambiguous or unknown, best first.
+DISPLAY_PROPERTIES = ("label", "prefLabel", "title", "altLabel", "acronym")
+
+
+class UndefinedTermWarning(UserWarning):
+    """A query names a cg: term the ontology does not define (a typo, most often)."""
 
 
 class KnowledgeGraph:
@@ -58,7 +67,10 @@ class KnowledgeGraph:
         self.store = store
         self.full_iris = full_iris
         self._catalog = load_catalog()
-        self._labels: dict[str, dict[str, set[str]]] | None = None
+        self._prologue = sparql_prologue()
+        self._labels: dict[str, NameIndex] | None = None
+        self._terms: set[str] | None = None
+        self._compacted: dict[str, str] = {}
 
     # -- the catalog ----------------------------------------------------------------------
     def catalog(self) -> pd.DataFrame:
@@ -73,40 +85,55 @@ class KnowledgeGraph:
         return self._catalog[name]
 
     def query(self, name: str, *, full_iris: bool | None = None, **params: str) -> pd.DataFrame:
-        """Run a named query; parameters are ids, labels, codes or values as a person types them."""
+        """Run a named query; parameters are ids, labels, codes or values as a person types them.
+
+        List columns hold Python lists, counts ints, decimals Decimal, dates date/datetime.
+        """
         named = self.named(name)
         bindings = {f"p_{name}": term for name, term in self.bind(named, params).items()}
-        text = bind_values(sparql_prologue() + named.text, bindings)
-        variables, rows = self.store.select(text)
+        text = bind_values(self._prologue + named.text, bindings)
+        convert = self._compact(full_iris)
+        variables, rows = self._cells(text, convert)
         missing = [c for c in named.columns if c not in variables]
         if missing:
             raise QueryError(f"{named.path}: the query does not return column(s) {missing}")
-        frame = self._frame(variables, rows, full_iris)
-        for column in named.lists:
-            frame[column] = frame[column].map(
-                lambda cell: tidy_list(cell, self._compact(full_iris))
-            )
-        return frame
+        shape_rows(rows, variables, named, convert)
+        return cells_frame(rows, variables)
 
     def bind(self, named: NamedQuery, params: dict[str, str]) -> dict:
+        """Each given parameter as an RDF term; errors worded for the API and for the CLI."""
         unknown = [k for k in params if named.param(k) is None]
         if unknown:
+            names = ", ".join(map(repr, unknown))
             known = ", ".join(p.name for p in named.params) or "none"
+            flags = ", ".join(f"--param {p.name}=..." for p in named.params) or "none"
             raise QueryError(
-                f"query '{named.name}' has no parameter {', '.join(map(repr, unknown))} "
-                f"(its parameters: {known})"
+                f"query '{named.name}' has no keyword argument {names} (its parameters: {known})",
+                cli=f"query '{named.name}' has no parameter {names} (its parameters: {flags})",
+            )
+        given = {k: str(v).strip() for k, v in params.items() if v is not None and str(v).strip()}
+        for param in named.params:
+            if param.required and param.name not in given:
+                raise QueryError(
+                    f"query '{named.name}' needs the keyword argument {param.name}= "
+                    f"({param.doc}), e.g. kg.query({named.name!r}, {param.name}=...)",
+                    cli=f"query '{named.name}' needs parameter '{param.name}' ({param.doc}); "
+                    f"pass --param {param.name}=VALUE",
+                )
+        if named.one_of and sum(name in given for name in named.one_of) != 1:
+            many = sum(name in given for name in named.one_of) > 1
+            what = "only one" if many else "one"
+            raise QueryError(
+                f"query '{named.name}' needs {what} of the keyword arguments "
+                + " or ".join(f"{n}=" for n in named.one_of),
+                cli=f"query '{named.name}' needs {what} of "
+                + " or ".join(f"--param {n}=VALUE" for n in named.one_of),
             )
         bindings = {}
         for param in named.params:
-            value = params.get(param.name)
-            if value is None or str(value).strip() == "":
-                if param.required:
-                    raise QueryError(
-                        f"query '{named.name}' needs parameter '{param.name}' ({param.doc}); "
-                        f"pass --param {param.name}=VALUE"
-                    )
+            value = given.get(param.name)
+            if value is None:
                 continue
-            value = str(value).strip()
             if param.type in ("id", "country"):
                 bindings[param.name] = self.resolve(param.name, value, param.cls, param.type)
             elif param.type == "iri":
@@ -116,49 +143,64 @@ class KnowledgeGraph:
         return bindings
 
     # -- resolving what a person types to a node ------------------------------------------
-    def labels(self) -> dict[str, dict[str, set[str]]]:
-        """For each class local name: lower-cased names, ids, codes -> node IRIs."""
+    def labels(self) -> dict[str, NameIndex]:
+        """For each class local name, the names a person might type for its nodes."""
         if self._labels is None:
-            index: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-            _, rows = self.store.select(sparql_prologue() + internal_query("labels"))
-            for node, cls, text in rows:
+            indexes: dict[str, NameIndex] = defaultdict(NameIndex)
+            _, rows = self.store.select(self._prologue + internal_query("labels"))
+            for node, cls, prop, text in rows:
                 name = str(cls).rsplit("#", 1)[-1]
-                iri = str(node)
-                index[name][str(text).strip().lower()].add(iri)
-                index[name][iri.rsplit("/", 1)[-1].lower()].add(iri)
-                index[name][compact(iri).lower()].add(iri)
-                index[name][iri.lower()].add(iri)
-            self._labels = index
+                indexes[name].add(str(node), str(prop).rsplit("#", 1)[-1], str(text))
+            self._labels = dict(indexes)
         return self._labels
 
     def resolve(self, param: str, value: str, cls: str | None, kind: str = "id") -> URIRef:
-        """An id, label, acronym or code to one node, or a clear error with close matches."""
+        """An id, label, acronym, code or a few words to one node, or an error that helps.
+
+        Case, quote style, white space and a trailing full stop do not matter; when no name
+        matches, the words of the value are looked for in the nodes' names ("industry").
+        """
         if kind == "country":
             cls = "Country"
         index = self.labels()
-        pools = [index[cls]] if cls else list(index.values())
-        found = set().union(*(pool.get(value.lower(), set()) for pool in pools))
-        if len(found) == 1:
-            return URIRef(found.pop())
+        pools = [index.get(cls, NameIndex())] if cls else list(index.values())
         what = cls.lower() if cls else "node"
-        if len(found) > 1:
-            options = ", ".join(sorted(compact(i) for i in found))
-            raise QueryError(
-                f"parameter '{param}': {value!r} names more than one {what}: {options}; "
-                "pass one of these ids"
-            )
-        keys = sorted({k for pool in pools for k in pool if "://" not in k})
-        close = difflib.get_close_matches(value.lower(), keys, n=5, cutoff=0.6)
-        hint = f"; close matches: {', '.join(close)}" if close else ""
-        raise QueryError(f"parameter '{param}': no {what} is called {value!r}{hint}")
+        for finder in (NameIndex.exact, NameIndex.by_words):
+            found = set().union(*(finder(pool, value) for pool in pools))
+            if len(found) == 1:
+                return URIRef(found.pop())
+            if found:
+                shown = sorted(_described(pools, iri) for iri in found)
+                more = f" and {len(shown) - 12} more" if len(shown) > 12 else ""
+                raise QueryError(
+                    f"parameter '{param}': {value!r} names more than one {what}: "
+                    f"{'; '.join(shown[:12])}{more}; pass one of these ids"
+                )
+        close = []
+        for pool in pools:
+            close += pool.close(value)
+        close = sorted(close, key=lambda pair: -pair[0])[:5]
+        hint = f"; close matches: {'; '.join(_described(pools, i) for _, i in close)}"
+        raise QueryError(
+            f"parameter '{param}': no {what} is called {value!r}{hint if close else ''}"
+        )
 
     # -- ad-hoc SPARQL ----------------------------------------------------------------------
     def sparql(self, text: str, *, allow_service: bool = False, full_iris: bool | None = None):
-        """Run any SELECT/ASK/CONSTRUCT/DESCRIBE: a DataFrame, a bool or an rdflib Graph."""
+        """Run any SELECT/ASK/CONSTRUCT/DESCRIBE: a DataFrame, a bool or an rdflib Graph.
+
+        Warns (UndefinedTermWarning) about cg: terms the ontology does not define.
+        """
         form = check_query(text, allow_service=allow_service)
+        self.warn_undefined_terms(text)
         if form == "SelectQuery":
             variables, rows = self.store.select(text, PREFIX_IRIS, allow_service)
-            return self._frame(variables, rows, full_iris)
+            convert = self._compact(full_iris)
+            cells = [
+                [None if (v := typed_value(term, convert)) == "" else v for term in row]
+                for row in rows
+            ]
+            return cells_frame(cells, variables)[star_order(text, variables)]
         if form == "AskQuery":
             return self.store.ask(text, PREFIX_IRIS, allow_service)
         return self.store.graph(text, PREFIX_IRIS, allow_service)
@@ -184,22 +226,169 @@ class KnowledgeGraph:
 
         return variables, values()
 
+    def terms(self) -> set[str]:
+        """Local names of every cg: term the ontology defines."""
+        if self._terms is None:
+            _, rows = self.store.select(self._prologue + internal_query("terms"))
+            self._terms = {str(row[0]).rsplit("#", 1)[-1] for row in rows}
+        return self._terms
+
+    def warn_undefined_terms(self, text: str) -> None:
+        defined = self.terms()
+        if not defined:  # a store without the ontology: nothing to compare with
+            return
+        for name in dict.fromkeys(cg_terms(text)):
+            if name not in defined:
+                hint = nearest_term(name, defined)
+                warnings.warn(
+                    f"cg:{name} is not defined by the ontology"
+                    + (f"; did you mean cg:{hint}?" if hint else ""),
+                    UndefinedTermWarning,
+                    stacklevel=3,
+                )
+
     # -- formatting -------------------------------------------------------------------------
     def _compact(self, full_iris: bool | None):
         full = self.full_iris if full_iris is None else full_iris
-        return (lambda iri: iri) if full else compact
+        if full:
+            return str
+        cache = self._compacted
 
-    def _frame(self, variables, rows, full_iris) -> pd.DataFrame:
-        convert = self._compact(full_iris)
+        def cached(iri: str) -> str:
+            try:
+                return cache[iri]
+            except KeyError:
+                cache[iri] = short = compact(iri)
+                return short
+
+        return cached
+
+    def _cells(self, text: str, convert) -> tuple[list[str], list[list]]:
+        """Variables and rows of typed Python cells, whatever the store."""
+        variables, rows = self.store.select(text)
         # an empty GROUP_CONCAT is "" on some stores and unbound on others: make it None
-        data = [
-            [None if (v := python_value(term, convert)) == "" else v for term in row]
-            for row in rows
+        return variables, [
+            [None if (v := typed_value(term, convert)) == "" else v for term in row] for row in rows
         ]
-        return pd.DataFrame(data, columns=variables).astype(object)
 
     def close(self) -> None:
         self.store.close()
+
+
+def cells_frame(rows: list[list], variables: list[str]) -> pd.DataFrame:
+    """One object column per variable, cells as they are (lists stay lists, ints ints)."""
+    return pd.DataFrame(rows, columns=variables, dtype=object)
+
+
+# -- names a person types ------------------------------------------------------------------
+
+_QUOTES = re.compile(
+    "[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]"
+)
+
+
+def normal(text: str) -> str:
+    """Case, quote style, white space and a trailing full stop removed.
+
+    >>> normal('  Panel on \u201cOverview of COP\u201d. ')
+    'panel on overview of cop'
+    """
+    text = _QUOTES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(text.split()).rstrip(".").strip()
+
+
+def stems(text: str) -> frozenset[str]:
+    """The words of a name, plurals folded ('Industries' and 'industry' agree)."""
+    words = set()
+    for word in re.findall(r"\w+", normal(text)):
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and len(word) > 3 and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return frozenset(words)
+
+
+class NameIndex:
+    """The names of one class's nodes: exact (normalized) names, words, and what to show."""
+
+    def __init__(self):
+        self.names: dict[str, set[str]] = defaultdict(set)
+        self.words: list[tuple[frozenset[str], str]] = []
+        self.shown: dict[str, tuple[int, str]] = {}
+
+    def add(self, iri: str, prop: str, text: str) -> None:
+        local = iri.rsplit("/id/", 1)[-1] if "/id/" in iri else iri.rsplit("/", 1)[-1]
+        for key in (text, local, compact(iri), iri):
+            self.names[normal(key)].add(iri)
+        if prop == "sessionNumber":
+            self.names[normal(f"session {text}")].add(iri)
+        if prop in ("label", "prefLabel", "altLabel", "title", "alternativeTitle"):
+            self.words.append((stems(text), iri))
+        rank = DISPLAY_PROPERTIES.index(prop) if prop in DISPLAY_PROPERTIES else 9
+        if iri not in self.shown or rank < self.shown[iri][0]:
+            self.shown[iri] = (rank, text)
+
+    def exact(self, value: str) -> set[str]:
+        return set(self.names.get(normal(value), ()))
+
+    def by_words(self, value: str) -> set[str]:
+        wanted = stems(value)
+        if not wanted:
+            return set()
+        return {iri for words, iri in self.words if wanted <= words}
+
+    def close(self, value: str) -> list[tuple[float, str]]:
+        keys = [k for k in self.names if "://" not in k]
+        found = difflib.get_close_matches(normal(value), keys, n=5, cutoff=0.6)
+        scored = {}
+        for key in found:
+            score = difflib.SequenceMatcher(None, normal(value), key).ratio()
+            for iri in self.names[key]:
+                scored[iri] = max(score, scored.get(iri, 0))
+        return [(score, iri) for iri, score in scored.items()]
+
+
+def _described(pools: list[NameIndex], iri: str) -> str:
+    """'unicef-mongolia (UNICEF Mongolia)': the id to type, and the name as labelled."""
+    short = compact(iri).removeprefix("id:")
+    for pool in pools:
+        if iri in pool.shown:
+            return f"{short} ({pool.shown[iri][1]})"
+    return short
+
+
+# -- ad-hoc queries: terms and column order ------------------------------------------------
+
+_CG_TERM = re.compile(r"(?:\bcg:|<https://w3id\.org/copgraph/ontology#)([A-Za-z_][\w-]*)")
+
+
+def cg_terms(text: str) -> list[str]:
+    """The cg: local names a query uses (comments and string literals ignored)."""
+    code = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    code = "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("#"))
+    return _CG_TERM.findall(code)
+
+
+def nearest_term(name: str, defined: set[str]) -> str | None:
+    """The defined term most like NAME: one that starts with it, else the closest spelling."""
+    starting = sorted((t for t in defined if t.lower().startswith(name.lower())), key=len)
+    if starting:
+        return starting[0]
+    close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+
+
+def star_order(text: str, variables: list[str]) -> list[str]:
+    """For SELECT *, the variables in the order the query first names them (any store)."""
+    match = _STAR.search(text)
+    if match is None:
+        return list(variables)
+    seen = dict.fromkeys(re.findall(r"[?$]([A-Za-z_]\w*)", text[match.end() :]))
+    return [v for v in seen if v in variables] + [v for v in variables if v not in seen]
 
 
 def _walk(node):

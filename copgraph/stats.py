@@ -7,7 +7,17 @@ from collections import Counter
 import pandas as pd
 from rdflib import RDF, Graph
 
+from copgraph.build import Paths, ensure_built
 from copgraph.namespaces import CG
+
+
+def read_built(paths: Paths | None = None, progress=None) -> Graph:
+    """The built graph from data/build, built (and validated) first only if an input changed.
+
+    Counting needs no second assembly and no second SHACL run: the build already did both.
+    """
+    return Graph().parse(ensure_built(paths or Paths(), progress), format="nt")
+
 
 #: Classes whose instances are facts drawn from the report (and so need evidence).
 FACT_CLASSES = (

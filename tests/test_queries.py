@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import json
+import re
+import subprocess
+import sys
+import warnings
 
 import pandas as pd
 import pytest
 
 from copgraph.catalog import QueryError, load_catalog
-from copgraph.kg import KnowledgeGraph, open_graph
+from copgraph.kg import KnowledgeGraph, UndefinedTermWarning, open_graph
 from copgraph.store import EndpointStore, StoreError
 
 from .conftest import run_cli
 
-REQUIRED = {"org": "itu", "country": "MN", "topic": "cyberbullying", "subject": "atsuko-okuda"}
+#: For a query whose header gives no example (evidence.rq is the lead's file).
+FALLBACK = {"subject": "atsuko-okuda"}
+
+
+def example(named) -> dict[str, str]:
+    return named.example or {p.name: FALLBACK[p.name] for p in named.params if p.required}
 
 
 def run_catalog(kg: KnowledgeGraph) -> dict[str, list]:
     results = {}
     for name, named in load_catalog().items():
-        params = {p.name: REQUIRED[p.name] for p in named.params if p.required}
-        frame = kg.query(name, **params)
-        assert list(frame.columns[: len(named.columns)]) == named.columns, name
+        frame = kg.query(name, **example(named))
+        # exactly the header's columns: what `copgraph queries` and the README list
+        assert list(frame.columns) == named.columns, name
         results[name] = sorted(map(repr, frame.values.tolist()))
     return results
 
@@ -55,10 +66,18 @@ def test_catalog_headers_are_complete():
         "who-raised",
         "evidence",
         "stakeholder-mix",
+        "about",
+        "instruments",
+        "discrepancies",
+        "topics-of",
     }
     assert expected <= set(catalog)
     for named in catalog.values():
         assert named.title and named.description and named.columns
+        # an explained column is a real column; a documented example names real parameters
+        assert set(named.explained) <= set(named.columns), named.name
+        assert all(named.param(k) for k in named.example), named.name
+        assert set(dict(named.zipped)) | named.lists <= set(named.columns), named.name
 
 
 def test_every_named_query_returns_the_same_rows_on_every_store(
@@ -127,11 +146,12 @@ def test_country_profile_accepts_iso_codes_and_names(kg_oxigraph):
 def test_agenda_gives_times_with_the_agenda_time_zone(kg_oxigraph):
     frame = kg_oxigraph.query("agenda")
     opening = frame[frame.session == "id:opening-segment"].iloc[0]
+    bangkok = dt.timezone(dt.timedelta(hours=7))
     assert (opening.start, opening.end) == (
-        "2023-12-07T09:00:00+07:00",
-        "2023-12-07T09:30:00+07:00",
+        dt.datetime(2023, 12, 7, 9, 0, tzinfo=bangkok),
+        dt.datetime(2023, 12, 7, 9, 30, tzinfo=bangkok),
     )
-    assert opening.moderator == "Yu Cheng"
+    assert opening.moderator == ["Yu Cheng"]
 
 
 def test_speakers_of_one_session(kg_oxigraph):
@@ -174,9 +194,9 @@ def test_injection_is_matched_literally_and_changes_nothing(kg_rdflib, kg_oxigra
 def test_errors_are_clear(kg_oxigraph):
     with pytest.raises(QueryError, match="did you mean partners-of"):
         kg_oxigraph.query("partner-of")
-    with pytest.raises(QueryError, match="needs parameter 'org'"):
+    with pytest.raises(QueryError, match="needs the keyword argument org="):
         kg_oxigraph.query("partners-of")
-    with pytest.raises(QueryError, match="has no parameter 'organisation'"):
+    with pytest.raises(QueryError, match="has no keyword argument 'organisation'"):
         kg_oxigraph.query("partners-of", organisation="itu")
     with pytest.raises(QueryError, match="ISO 8601"):
         kg_oxigraph.query("events", **{"from": "last year"})
@@ -229,6 +249,9 @@ def test_cli_errors_exit_non_zero_without_traceback():
         (["query", "partner-of"], "did you mean"),
         (["query", "partners-of", "--param", "org"], "NAME=VALUE"),
         (["query", "partners-of", "-p", "org=nobody-at-all"], "no organization is called"),
+        (["query", "partners-of"], "pass --param org=VALUE"),
+        (["query", "partners-of", "-p", "organisation=itu"], "--param org=..."),
+        (["query", "topics-of"], "needs one of --param org=VALUE or --param person=VALUE"),
         (["sparql", "SELECT ?s WHERE { ?s ?p"], "syntax error at line 1"),
         (["sparql", "CLEAR DEFAULT"], "Update is refused"),
         (["query", "people", "--store", "http://127.0.0.1:9/query"], "cannot reach"),
@@ -273,3 +296,307 @@ def test_a_name_shared_by_two_nodes_is_refused_with_both_ids(kg_oxigraph):
     with pytest.raises(QueryError, match="names more than one node") as caught:
         kg_oxigraph.query("evidence", subject="Executive Director")
     assert "guillaume-landry" in str(caught.value) and "qindeel-shujaat" in str(caught.value)
+
+
+# -- typed results ---------------------------------------------------------------------------
+
+
+def test_cells_are_typed_lists_ints_and_dates(kg_oxigraph, kg_rdflib):
+    for kg in (kg_oxigraph, kg_rdflib):
+        countries = kg.query("countries")
+        assert all(type(n) is int for n in countries.outputs), kg.store.name
+        figures = kg.query("figures").set_index("figure")
+        assert type(figures.loc["id:bhutan-fgd-count", "value"]) is int
+        outputs = kg.query("outputs", kind="translated guideline")
+        assert all(isinstance(cell, list) for cell in outputs.country)
+        indonesian = outputs[outputs.output == "id:guidelines-indonesian"].iloc[0]
+        assert indonesian.country == ["ID"] and indonesian.partners == []
+
+
+def test_the_cli_prints_numbers_and_lists_for_people():
+    table = run_cli("query", "figures", "--format", "csv")
+    assert table.returncode == 0, table.stderr
+    rows = list(csv.DictReader(io.StringIO(table.stdout)))
+    count = next(r for r in rows if r["figure"] == "id:bhutan-fgd-count")
+    assert count["value"] == "10"  # not 10.0
+    assert not any(v.endswith(".0") for r in rows for v in (r["value"], r["min"], r["max"]))
+    data = json.loads(run_cli("query", "outputs", "-p", "country=ID", "--format", "json").stdout)
+    assert all(isinstance(r["country"], list) and "ID" in r["country"] for r in data)
+
+
+def test_select_star_keeps_the_query_order_on_every_store(kg_rdflib, kg_oxigraph, kg_endpoint):
+    text = "SELECT * WHERE { ?org a cg:Organization ; rdfs:label ?label ; cg:kind ?kind }"
+    for kg in (kg_rdflib, kg_oxigraph, kg_endpoint):
+        assert list(kg.sparql(text).columns) == ["org", "label", "kind"], kg.store.name
+
+
+def test_a_misspelt_ontology_term_warns_with_the_nearest(kg_oxigraph):
+    with pytest.warns(UndefinedTermWarning, match="cg:parent is not.*cg:parentOrganization"):
+        kg_oxigraph.sparql("SELECT ?o ?p WHERE { ?o cg:parent ?p }")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # defined terms, and cg: inside a string, are fine
+        kg_oxigraph.sparql('SELECT ?o WHERE { ?o cg:parentOrganization ?p FILTER(?o != "cg:x") }')
+    result = run_cli("sparql", "SELECT ?o WHERE { ?o cg:organisation ?p }")
+    assert result.returncode == 0 and "warning: cg:organisation" in result.stderr
+    assert "did you mean cg:organization?" in result.stderr
+
+
+# -- forgiving parameters --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "3",
+        "session-3",
+        "Session 3",
+        "  session   3 ",
+        "industry",
+        "Panel discussion with Industries on \u201cPreventative measures on protecting "
+        "children online.\u201d",
+        'panel discussion with industries on "preventative measures on protecting children online"',
+        "Preventative Measures on Protecting Children Online",
+    ],
+)
+def test_a_session_is_found_by_number_words_or_title_in_any_quote_style(kg_oxigraph, value):
+    assert str(kg_oxigraph.resolve("session", value, "Session")).endswith("/session-3")
+
+
+def test_an_ambiguous_value_lists_what_it_could_mean_as_labelled(kg_oxigraph):
+    with pytest.raises(QueryError, match="names more than one organization") as caught:
+        kg_oxigraph.query("partners-of", org="government")
+    assert "government-of-australia (Government of Australia)" in str(caught.value)
+
+
+def test_close_matches_are_spelt_as_labelled(kg_oxigraph):
+    with pytest.raises(QueryError, match="close matches") as caught:
+        kg_oxigraph.query("members-of", org="unicef mongol")
+    assert "unicef-mongolia (UNICEF Mongolia)" in str(caught.value)
+
+
+# -- the new questions -----------------------------------------------------------------------
+
+
+def test_about_a_country_gives_each_fact_with_only_its_own_quotes(kg_oxigraph):
+    frame = kg_oxigraph.query("about", subject="Thailand")
+    assert frame.equals(kg_oxigraph.query("about", subject="TH"))
+    facts = set(zip(frame.direction, frame.property, frame.value, strict=True))
+    assert ("out", "cg:iso2", "TH") in facts
+    assert ("in", "cg:country", "id:unicef-thailand") in facts  # an office in Thailand
+    introduced = set(kg_oxigraph.query("evidence", subject="thailand").quote)
+    for row in frame.itertuples():
+        assert len(row.quotes) == len(row.sections) == len(row.lines)
+        assert all(isinstance(line, int) for line in row.lines)
+        if row.property in ("rdf:type", "rdfs:label", "skos:altLabel"):
+            assert set(row.quotes) <= introduced and row.quotes, row
+        else:  # a fact's quotes are those of its cg:Fact node, never the record's
+            assert set(row.quotes) == fact_quotes(kg_oxigraph, row), row
+
+
+def fact_quotes(kg, row) -> set[str]:
+    subject, obj = (
+        ("id:thailand", row.value) if row.direction == "out" else (row.value, "id:thailand")
+    )
+    if not str(obj).startswith(("id:", "cg:", "topic:")):
+        return {  # a literal value: compare the lexical form
+            q
+            for q, o in kg.sparql(
+                f"SELECT ?q ?o WHERE {{ ?f rdf:subject {subject} ; rdf:predicate {row.property} ;"
+                " rdf:object ?o ; cg:evidence/cg:exact ?q }"
+            ).itertuples(index=False)
+            if str(o) == str(row.value) or o == row.value
+        }
+    found = kg.sparql(
+        f"SELECT ?q WHERE {{ ?f rdf:subject {subject} ; rdf:predicate {row.property} ;"
+        f" rdf:object {obj} ; cg:evidence/cg:exact ?q }}"
+    )
+    return set(found.q)
+
+
+def test_about_a_person_shows_their_posts_and_statements(kg_oxigraph):
+    frame = kg_oxigraph.query("about", subject="pauline ross.")
+    posts = frame[frame.property == "cg:holder"]
+    assert "Online Safety Branch" in posts.value_label.iloc[0]
+    said = frame[frame.property == "cg:speaker"].value_label
+    assert any("cyberbullying" in text for text in said)
+
+
+def test_instruments_say_who_cites_them_and_where(kg_oxigraph):
+    frame = kg_oxigraph.query("instruments").set_index("instrument")
+    act = frame.loc["id:australian-act-esafety"]
+    assert (act.kind, act.jurisdiction) == ("law", "AU")
+    assert act.cited_by == ["id:pauline-ross"] and act.cited_by_names == ["Pauline Ross"]
+    assert act.sessions == ["id:opening-segment"] and act.sections == ["4.1.2"]
+    assert act.issuers == [] and act.issuer_names == []  # the report names no issuer
+    assert "E-Safety Commissioner" in act.quote
+
+
+def test_discrepancies_give_each_variant_with_its_quote(kg_oxigraph):
+    frame = kg_oxigraph.query("discrepancies")
+    fgd = frame[frame.discrepancy == "id:fgd-acronym"].set_index("value")
+    assert set(fgd.index) == {"FDGs", "FGDs"}
+    assert fgd.loc["FDGs", "quotes"] == ["focus group discussions (FDGs)"]
+    assert fgd.loc["FGDs", "quotes"] == ["The insights derived from the FGDs"]
+    assert set(fgd.property) == {"rdfs:label"}  # two spellings of a name
+
+
+def test_topics_of_an_organization_include_its_offices(kg_oxigraph):
+    unicef = kg_oxigraph.query("topics-of", org="UNICEF")
+    assert {"Ayako Kaino", "Mark Kavenagh"} <= set(unicef.name)  # UNICEF Mongolia, UNICEF
+    assert "cyberbullying" in set(unicef.topic_label)
+    kaino = kg_oxigraph.query("topics-of", person="Ayako Kaino")
+    assert set(kaino.statement) <= set(unicef.statement) and set(kaino.name) == {"Ayako Kaino"}
+    with pytest.raises(QueryError, match="only one of"):
+        kg_oxigraph.query("topics-of", org="UNICEF", person="Ayako Kaino")
+
+
+def test_figures_carry_their_quote_and_section(kg_oxigraph):
+    frame = kg_oxigraph.query("figures").set_index("figure")
+    row = frame.loc["id:bhutan-fgd-count"]
+    assert row.sections == ["4.2.1"]
+    assert any(row.wording.lower() in q.lower() for q in row.quotes)
+    assert row.subject_label.startswith("Focus group discussions")
+    assert (row.stated_by, row.stated_by_label) == ("id:yu-cheng", "Yu Cheng")
+    # a figure nobody is said to state has no speaker's name either
+    assert all(
+        (who is None) == (name is None)
+        for who, name in zip(frame.stated_by, frame.stated_by_label, strict=True)
+    )
+
+
+def test_people_show_the_top_level_organization_beside_the_unit(kg_oxigraph):
+    frame = kg_oxigraph.query("people")
+    ross = frame[frame.name == "Pauline Ross"].iloc[0]
+    assert ross.organization_label == "Online Safety Branch"
+    assert ross.top_organization == "id:government-of-australia"
+    assert set(frame.former) == {False}
+    everything = kg_oxigraph.query("people", former="yes")
+    former = kg_oxigraph.query("people", former="only")
+    assert len(everything) >= len(frame) and set(former.former) <= {True, None}
+    with pytest.raises(QueryError, match="must be one of yes, only"):
+        kg_oxigraph.query("people", former="maybe")
+
+
+def test_outputs_filter_by_partial_dates(kg_oxigraph):
+    every = kg_oxigraph.query("outputs")
+    since = kg_oxigraph.query("outputs", since="2023-02", until="2023-06")
+    assert 0 < len(since) < len(every)
+    # a partial date ("2023") is compared at its own precision
+    assert all("2023-02"[: len(d)] <= d[:7] <= "2023-06" for d in since.date), list(since.date)
+    assert kg_oxigraph.query("outputs", until="2018").empty
+    assert "id:guidelines-indonesian" in set(since.output)  # 2023-02-08
+
+
+def test_partners_of_filters_by_country(kg_oxigraph):
+    frame = kg_oxigraph.query("partners-of", org="itu", country="Mongolia")
+    assert "id:unicef-mongolia" in set(frame.partner)
+    assert "id:government-of-australia" not in set(frame.partner)
+    assert len(frame) < len(kg_oxigraph.query("partners-of", org="itu"))
+
+
+def test_help_and_queries_start_without_the_heavy_libraries(tmp_path):
+    code = (
+        "import sys\n"
+        "from copgraph.cli import main\n"
+        "for args in (['--help'], ['queries'], ['query', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('rdflib', 'pandas', 'numpy', 'pyoxigraph', 'networkx', 'pyvis')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+    assert "copgraph query about -p subject=Thailand" in result.stdout
+
+
+def test_stats_reads_the_built_graph_without_building_again(monkeypatch, kg_oxigraph):
+    from click.testing import CliRunner
+
+    import copgraph.build
+    from copgraph.cli import main
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("stats must not assemble or validate again")
+
+    monkeypatch.setattr(copgraph.build, "assemble", refuse)
+    monkeypatch.setattr(copgraph.build, "validate_shapes", refuse)
+    result = CliRunner().invoke(main, ["stats"])
+    assert result.exit_code == 0, result.output
+    people = len(kg_oxigraph.query("people").person.unique())
+    assert re.search(rf"Person\s+{people}\s", result.output)
+
+
+# -- what the report does not state yet: former posts, hubs, issuers, speakers of figures ----
+
+SMALL = """
+@prefix cg: <https://w3id.org/copgraph/ontology#> .
+@prefix id: <https://w3id.org/copgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+id:agency a cg:Organization ; rdfs:label "Agency" .
+id:branch a cg:Organization ; rdfs:label "Branch" ; cg:parentOrganization id:agency .
+id:other a cg:Organization ; rdfs:label "Other" .
+id:third a cg:Organization ; rdfs:label "Third" .
+id:ann a cg:Person ; rdfs:label "Ann" .
+id:post-now a cg:Post ; cg:holder id:ann ; cg:organization id:branch ; cg:title "Head" .
+id:post-before a cg:Post ; cg:holder id:ann ; cg:organization id:other ; cg:title "Adviser" ;
+    cg:former true .
+id:star a cg:Partnership ; cg:kind id:k ; cg:description "a star" ; cg:hub id:agency ;
+    cg:partnerOrganization id:agency, id:other, id:third .
+id:k skos:prefLabel "collaboration" .
+id:law a cg:Instrument ; rdfs:label "Law" ; cg:kind id:lawkind ; cg:issuer id:agency, id:other .
+id:lawkind skos:prefLabel "law" .
+id:n a cg:Figure ; cg:unit "people" ; cg:wording "ten people" ; cg:value 10 ;
+    cg:statedBy id:ann .
+id:star cg:evidence id:quote . id:law cg:evidence id:quote . id:n cg:evidence id:quote .
+id:quote a cg:Evidence ; cg:exact "Ann said ten people" ; cg:section "1" ; cg:line 3 .
+"""
+
+
+@pytest.fixture(scope="module")
+def small_graphs():
+    from rdflib import Graph
+
+    from copgraph.store import OxigraphStore, RdflibStore
+
+    graph = Graph().parse(data=SMALL, format="turtle")
+    ox_store = OxigraphStore()
+    ox_store.load_ntriples(graph.serialize(format="nt"))
+    return [KnowledgeGraph(RdflibStore(graph)), KnowledgeGraph(ox_store)]
+
+
+def test_former_posts_show_only_when_asked(small_graphs):
+    for kg in small_graphs:
+        now = kg.query("people")
+        assert list(zip(now.title, now.former, now.top_organization, strict=True)) == [
+            ("Head", False, "id:agency")
+        ]
+        both = kg.query("people", former="yes")
+        assert sorted(zip(both.title, both.former, strict=True)) == [
+            ("Adviser", True),
+            ("Head", False),
+        ]
+        assert list(kg.query("people", former="only").title) == ["Adviser"]
+        assert list(kg.query("members-of", org="Agency").name) == ["Ann"]  # via the branch
+        assert kg.query("members-of", org="Other").empty
+        assert list(kg.query("members-of", org="Other", former="yes").former) == [True]
+
+
+def test_a_hub_is_the_partner_of_each_party_the_parties_not_of_each_other(small_graphs):
+    for kg in small_graphs:
+        assert set(kg.query("partners-of", org="Agency").partner) == {"id:other", "id:third"}
+        assert set(kg.query("partners-of", org="Other").partner) == {"id:agency"}
+
+
+def test_issuers_and_speakers_of_figures_are_shown(small_graphs):
+    for kg in small_graphs:
+        law = kg.query("instruments").iloc[0]
+        assert law.issuers == ["id:agency", "id:other"]
+        assert law.issuer_names == ["Agency", "Other"]
+        figure = kg.query("figures").iloc[0]
+        assert (figure.value, figure.stated_by, figure.stated_by_label) == (10, "id:ann", "Ann")
