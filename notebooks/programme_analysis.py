@@ -505,17 +505,16 @@ say(
 # %% [markdown]
 # ## 6. Where the report disagrees with itself
 #
-# A `cg:Discrepancy` keeps each version (`cg:Variant`) with the quotes that give it.
+# A `cg:Discrepancy` keeps each version (`cg:Variant`) with the quotes that give it; the
+# `discrepancies` named query returns one row per version, its quotes as a list.
 
 # %%
-DISCREPANCIES = """
-SELECT ?discrepancy ?property ?description ?value ?section ?quote WHERE {
-  ?discrepancy a cg:Discrepancy ; cg:property ?property ; cg:description ?description ;
-               cg:variant ?variant .
-  ?variant cg:variantValue ?value ; cg:evidence ?e .
-  ?e cg:exact ?quote ; cg:section ?section .
-} ORDER BY ?discrepancy ?value ?section ?quote"""
-discrepancies = kg.sparql(DISCREPANCIES)
+discrepancies = (
+    kg.query("discrepancies")
+    .explode(["quotes", "sections"])
+    .rename(columns={"quotes": "quote", "sections": "section"})
+    .reset_index(drop=True)
+)
 by_property = discrepancies.drop_duplicates("discrepancy").groupby("property").size().sort_values()
 
 fig, ax = plt.subplots(figsize=(7, 0.35 * len(by_property) + 1.2))

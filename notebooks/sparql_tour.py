@@ -254,10 +254,12 @@ with pd.option_context("display.max_colwidth", None):
     display(kg.sparql(FACT_QUOTES))
 
 # %% [markdown]
-# The `evidence` named query does the same for any node:
+# The `about` named query does the same for any node, whatever you call it (an id, a name,
+# an acronym): one row per fact, with that fact's own quotes as a list.
 
 # %%
-kg.query("evidence", subject="mongolia-national-cop-conference-2023")
+about = kg.query("about", subject="mongolia-national-cop-conference-2023")
+about[["direction", "property_label", "value_label", "quotes", "sections"]]
 
 # %% [markdown]
 # And `ASK` answers yes or no: is there a fact without any quote? (`False` is the answer
