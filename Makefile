@@ -1,12 +1,13 @@
 # The two commands a newcomer types (see README):
 #   make run    install, build the graph, print its stats, answer example queries, write the network page
 #   make test   install (with the test extra and Chromium for the browser test) and run the tests
+#   make notebooks   install the notebook extra (JupyterLab, jupytext) and open notebooks/ in it
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test browser lint bench clean docs
+.PHONY: run test install install-test browser lint bench clean docs notebooks notebooks-outputs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +39,23 @@ test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check copgraph tests benchmarks
-	$(BIN)/ruff format --check copgraph tests benchmarks
+	$(BIN)/ruff check copgraph tests benchmarks notebooks
+	$(BIN)/ruff format --check copgraph tests benchmarks notebooks
+
+$(VENV)/.notebook: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,notebook]'
+	touch $@
+
+# JupyterLab on notebooks/ (each .ipynb is paired with its .py by jupytext: edit either)
+# (trusted first: JupyterLab hides the committed HTML outputs, the network page among them,
+# of a notebook it does not trust)
+notebooks: $(VENV)/.notebook
+	$(BIN)/jupyter trust notebooks/*.ipynb
+	cd notebooks && ../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# re-execute every notebook from its .py pair and commit the outputs (the tests compare them)
+notebooks-outputs: $(VENV)/.installed
+	$(BIN)/python -m tests.notebooks
 
 # the ontology's pages (pyLODE) and class diagram, into docs/ontology/; the README's
 # catalog table, query examples and network figures, from the code and data
