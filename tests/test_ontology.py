@@ -274,3 +274,14 @@ def test_a_post_without_title_is_a_warning_not_a_violation():
         for r in results.subjects(SH.focusNode, FOCUS)
     }
     assert severities == {"Warning"}
+
+
+def test_one_version_for_the_package_and_the_ontology(ontology):
+    import importlib.metadata
+
+    import copgraph
+
+    node = URIRef("https://w3id.org/copgraph/ontology")
+    assert str(ontology.value(node, OWL.versionInfo)) == copgraph.__version__
+    assert str(ontology.value(node, OWL.versionIRI)).endswith("/" + copgraph.__version__)
+    assert importlib.metadata.version("copgraph") == copgraph.__version__
