@@ -403,6 +403,8 @@ def display_value(value: object) -> object:
     """A cell as a person reads it: lists joined with '; ', 10.0 as 10, dates in ISO 8601."""
     if isinstance(value, list):
         return "; ".join(str(display_value(v)) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dt.date | dt.datetime):

@@ -22,11 +22,18 @@ from tabulate import tabulate
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-def _cells(frame: pd.DataFrame) -> list[list[str]]:
-    return [
-        ["" if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row]
-        for row in frame.itertuples(index=False)
-    ]
+def _cells(frame: pd.DataFrame, text: bool = True) -> list[list[str]]:
+    return [[_cell(v, text) for v in row] for row in frame.itertuples(index=False)]
+
+
+def _cell(value: object, text: bool) -> object:
+    """None and NaN as empty; in text, booleans as RDF writes them (tabulate's wrapping
+    reads the text "False" as a Python bool and prints True)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if text and isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +64,7 @@ def render(
         safe = frame if raw else frame.map(csv_safe)
         return safe.to_csv(index=False)
     if fmt == "json":
-        records = [dict(zip(frame.columns, row, strict=True)) for row in _cells(frame)]
+        records = [dict(zip(frame.columns, row, strict=True)) for row in _cells(frame, False)]
         records = [{k: (None if v == "" else v) for k, v in r.items()} for r in records]
         return json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n"
     if fmt == "markdown":

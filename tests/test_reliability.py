@@ -908,3 +908,18 @@ def test_a_bad_copgraph_timeout_is_one_line(monkeypatch):
     monkeypatch.setenv("COPGRAPH_TIMEOUT", "soon")
     result = cli("sparql", "ASK {}")
     assert_one_clear_line(result, 2, "COPGRAPH_TIMEOUT")
+
+
+def test_a_false_cell_reads_false_in_a_wrapped_table():
+    """tabulate's wrapping turned the text "False" into True: `query people` said every
+    current post was former."""
+    import pandas as pd
+
+    from copgraph.catalog import for_people
+    from copgraph.output import render
+
+    frame = pd.DataFrame({"title": ["Director " * 20, "Dean"], "former": [False, True]})
+    for cells in (frame.astype(object), for_people(frame, "table")):
+        lines = render(cells, "table", width=60).splitlines()
+        assert lines[2].rstrip().endswith("false") and "true" not in lines[2], lines
+        assert any(line.rstrip().endswith("true") for line in lines[3:]), lines
