@@ -902,10 +902,8 @@ def _short(term) -> str:
 
 
 def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
-    """The whole built graph, ontology and schemes included, validated by the shapes.
-
-    >>> g = build_graph()  # doctest: +SKIP
-    """
+    """The whole built graph, ontology and schemes included, validated by the shapes
+    (``copgraph.build_graph()``: about 5 s, so no doctest runs it)."""
     built = assemble(paths)
     if shapes:
         violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)

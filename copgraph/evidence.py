@@ -103,8 +103,9 @@ class Report:
         weighed by the sentences that state it, not by how often they were quoted.
 
         >>> r = Report("One fact. Dr. Two facts, said twice.\\n\\uf0b7 A bullet")
-        >>> [r.sentence_at(r.collapsed.find(w)) for w in ("fact.", "Two", "said", "A bullet")]
-        [1, 2, 2, 3]
+        >>> words = ("One", "fact.", "Dr.", "said", "\\uf0b7 A bullet")
+        >>> [r.sentence_at(r.collapsed.find(w)) for w in words]
+        [1, 1, 2, 2, 3]
         """
         return bisect.bisect_right(self._sentence_starts, offset)
 
