@@ -550,3 +550,6 @@ def coverage_command(root, strict) -> None:
 
 # Sub-commands that live in their own modules register themselves on `main`.
 from copgraph import cli_network  # noqa: E402,F401
+from copgraph.cli_serve import serve  # noqa: E402
+
+main.add_command(serve)

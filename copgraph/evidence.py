@@ -134,6 +134,10 @@ class Report:
             start = self.collapsed.find(needle, start + 1)
         return matches
 
+    def raw_span(self, match: Match) -> tuple[int, int]:
+        """Where a match starts and ends in the text as written (offsets into ``text``)."""
+        return self._raw_offset[match.start], self._raw_offset[match.end - 1] + 1
+
     def contains(self, words: str) -> bool:
         return bool(words.strip()) and collapse(words) in self.collapsed
 

@@ -90,7 +90,18 @@ class KnowledgeGraph:
         List columns hold Python lists, counts ints, decimals Decimal, dates date/datetime.
         """
         named = self.named(name)
-        bindings = {f"p_{name}": term for name, term in self.bind(named, params).items()}
+        return self.query_terms(name, self.bind(named, params), full_iris=full_iris)
+
+    def query_terms(
+        self, name: str, terms: dict, *, full_iris: bool | None = None
+    ) -> pd.DataFrame:
+        """Run a named query with parameters that are already RDF terms (no name look-up).
+
+        For callers that hold a node's IRI, such as a page about any node (a fact or a
+        quote has no name to look up).
+        """
+        named = self.named(name)
+        bindings = {f"p_{key}": term for key, term in terms.items()}
         text = bind_values(self._prologue + named.text, bindings)
         convert = self._compact(full_iris)
         variables, rows = self._cells(text, convert)

@@ -94,6 +94,10 @@ class Store:
     def graph(self, query: str, prefixes: dict | None = None, allow_service: bool = False):
         raise NotImplementedError
 
+    def triples_stream(self, query: str, prefixes: dict | None = None, allow_service=False):
+        """A CONSTRUCT/DESCRIBE's triples one at a time (a caller may stop early)."""
+        return iter(self.graph(query, prefixes, allow_service))
+
     def close(self) -> None:
         """Release what the store holds; a no-op where nothing is held."""
 
@@ -222,9 +226,13 @@ class _LocalStore(Store):
 
     def graph(self, query, prefixes=None, allow_service=False):
         graph = Graph()
-        for triple in _guarded(self._results(query, prefixes, allow_service, "graph")):
-            graph.add(tuple(_term(p) for p in triple))
+        for triple in self.triples_stream(query, prefixes, allow_service):
+            graph.add(triple)
         return graph
+
+    def triples_stream(self, query, prefixes=None, allow_service=False):
+        for triple in _guarded(self._results(query, prefixes, allow_service, "graph")):
+            yield tuple(_term(p) for p in triple)
 
 
 def _guarded(items: Iterator) -> Iterator:

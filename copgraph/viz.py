@@ -352,9 +352,16 @@ def page(
     title: str = "Who works with whom: the COP Asia-Pacific partnership network",
     seed: int = SEED,
     limit: int = NODE_LIMIT,
+    entity_base: str | None = None,
 ) -> str:
-    """The whole page as one string (see :func:`write_page`)."""
+    """The whole page as one string (see :func:`write_page`).
+
+    ``entity_base`` (``/id/`` under ``copgraph serve``): the panel links each organization
+    to ``entity_base + its id``; the offline page has no such pages and no links.
+    """
     data = page_data(graph, seed=seed, limit=limit)
+    if entity_base:
+        data["entity_base"] = entity_base
     vis_js, vis_css = _vis_assets()
     page_js = (TEMPLATES / "network.js").read_text(encoding="utf-8")
     page_css = (TEMPLATES / "network.css").read_text(encoding="utf-8")

@@ -119,6 +119,11 @@
     var n = byId[id];
     clearPanel(n.name);
     panel.setAttribute("data-node", id);
+    if (DATA.entity_base) {  /* served by copgraph serve: the organization's own page */
+      var page = el("a", "Open its page: every fact with its quotes", "entity-link");
+      page.href = DATA.entity_base + encodeURIComponent(id);
+      panel.appendChild(page);
+    }
     panel.appendChild(facts([["kind", n.kind], ["country", n.country_text],
       ["part of", n.parent_label], ["also called", n.other_names.join("; ")]]));
     var groups = {};
