@@ -92,9 +92,7 @@ class KnowledgeGraph:
         named = self.named(name)
         return self.query_terms(name, self.bind(named, params), full_iris=full_iris)
 
-    def query_terms(
-        self, name: str, terms: dict, *, full_iris: bool | None = None
-    ) -> pd.DataFrame:
+    def query_terms(self, name: str, terms: dict, *, full_iris: bool | None = None) -> pd.DataFrame:
         """Run a named query with parameters that are already RDF terms (no name look-up).
 
         For callers that hold a node's IRI, such as a page about any node (a fact or a

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,72 @@ def oxigraph_server(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def running_server(*args: str, root: Path | None = None, started_within: float = 120.0):
+    """`copgraph serve --port 0 ARGS` in a subprocess, as a user starts it: yields
+    (base URL, process) once it answers, and stops it after."""
+    import tempfile
+    import time
+    import urllib.request
+
+    command = [sys.executable, "-m", "copgraph", "serve", "--port", "0", *args]
+    if root is not None:
+        command += ["--root", str(root)]
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=errors, text=True, cwd=ROOT
+        )
+        try:
+            deadline = time.monotonic() + started_within
+            line = _read_line(process, deadline)
+            match = re.search(r"(http://\S+/) ", line)
+            if match is None:
+                errors.seek(0)
+                raise RuntimeError(f"copgraph serve did not start: {line!r} {errors.read()}")
+            url = match.group(1)
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=5).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        errors.seek(0)
+                        raise RuntimeError(f"{url} did not answer: {errors.read()}") from None
+                    time.sleep(0.1)
+            yield url, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def _read_line(process, deadline: float) -> str:
+    import selectors
+    import time
+
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if selector.select(timeout=0.5):
+                return process.stdout.readline()
+            if process.poll() is not None:
+                return ""
+    return ""
+
+
+def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, method=None):
+    """(status, headers, body) of one request; HTTP errors are answers here, not raised."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()

@@ -53,11 +53,11 @@ def playwright():
         yield p
 
 
-@pytest.fixture
-def browser(playwright, tmp_path):
-    """A fresh profile, and every request that is not file: refused and recorded."""
+def launch(playwright, profile: Path, allowed: str = "file:"):
+    """Chromium with a fresh profile; every request whose URL does not start with
+    ``allowed`` is refused and recorded in ``context.refused``."""
     context = playwright.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
+        str(profile),
         executable_path=str(CHROMIUM),
         headless=True,
         args=ARGS,
@@ -67,7 +67,7 @@ def browser(playwright, tmp_path):
     refused: list[str] = []
 
     def route(r):
-        if r.request.url.startswith("file:"):
+        if r.request.url.startswith(allowed):
             r.continue_()
         else:
             refused.append(r.request.url)
@@ -76,6 +76,13 @@ def browser(playwright, tmp_path):
     context.route("**/*", route)
     context.refused = refused
     context.set_default_timeout(20_000)  # a failure fails, it never hangs
+    return context
+
+
+@pytest.fixture
+def browser(playwright, tmp_path):
+    """A fresh profile, and every request that is not file: refused and recorded."""
+    context = launch(playwright, tmp_path / "profile")
     yield context
     context.close()
 

@@ -447,7 +447,10 @@ def _run(site: Site, text: str, form: str):
         with site.graph() as kg:
             if form == "SelectQuery":
                 variables, stream = kg.store.select_stream(text, PREFIX_IRIS)
-                rows = list(itertools.islice(stream, limit + 1))
+                rows = [
+                    tuple(protocol.simple(t) for t in row)
+                    for row in itertools.islice(stream, limit + 1)
+                ]
                 stream.close()
                 if len(rows) > limit:
                     raise ProtocolError(422, site.limits.rows_message())
@@ -461,7 +464,7 @@ def _run(site: Site, text: str, form: str):
                 raise ProtocolError(422, site.limits.rows_message("triples"))
             graph = Graph()
             for triple in taken:
-                graph.add(triple)
+                graph.add(tuple(protocol.simple(t) for t in triple))
             return "graph", graph
     except QueryTimeout as exc:
         raise ProtocolError(503, f"timeout: {exc}") from None

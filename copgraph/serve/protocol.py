@@ -8,7 +8,6 @@ is the body) or ``application/x-www-form-urlencoded`` (``query=...``). Every fai
 'json'
 >>> negotiate("image/png", RESULT_TYPES, "json") is None
 True
->>> from rdflib import Literal
 >>> tsv_term(Literal("a\\tb"))
 '"a\\\\tb"'
 """
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from rdflib import Graph, Variable
+from rdflib import Graph, Literal, Variable
 from rdflib.query import Result
 
 #: media type -> result format, for SELECT and ASK
@@ -152,6 +151,17 @@ def body_text(raw: bytes) -> str:
         raise ProtocolError(
             400, f"the query is not valid UTF-8 (byte {exc.start}); send it as UTF-8"
         ) from None
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def simple(term):
+    """A literal typed xsd:string as the simple literal it is (RDF 1.1: the same term), so
+    answers read ``"x"``, not ``"x"^^xsd:string``."""
+    if isinstance(term, Literal) and term.language is None and str(term.datatype) == XSD_STRING:
+        return Literal(str(term))
+    return term
 
 
 def tsv_term(term) -> str:

@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from copgraph.build import Paths
 from copgraph.catalog import QUERY_DIR, QueryError, bind_values, display_value, load_catalog
 from copgraph.kg import KnowledgeGraph, NameIndex, normal, open_graph
 from copgraph.namespaces import ID, compact, sparql_prologue
 from copgraph.serve.limits import Limits
+from copgraph.serve.protocol import simple
 
 SERVE_QUERIES = QUERY_DIR / "serve"
 ENTITY_BASE = "/id/"
@@ -241,7 +242,10 @@ class Site:
         node = URIRef(str(ID) + slug)
         text = bind_values(sparql_prologue() + serve_query("entity-graph"), {"p_node": node})
         with self.graph() as kg:
-            graph = kg.store.graph(text)
+            found = kg.store.graph(text)
+        graph = Graph()
+        for triple in found:
+            graph.add(tuple(simple(t) for t in triple))
         return bind_prefixes(graph) if len(graph) else None
 
     def run_named(self, name: str, params: dict[str, str], full_iris: bool = True):
