@@ -126,7 +126,9 @@ def serve(host, port, store, timeout, workers, cors, root) -> None:
 def _listen(host: str, port: int) -> socket.socket:
     """Bind here, so a busy port is one clear line (and --port 0 gets a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP,
+    # and without it each answer's body waits 40 ms for the ACK of its headers (Nagle)
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
     listener.listen(128)

@@ -236,6 +236,25 @@ def test_the_network_page_links_organizations_to_their_pages(url):
         assert fetch(url + "id/" + node["id"])[0] == 200
 
 
+def test_a_kept_alive_connection_gets_each_answer_at_once(url):
+    """No 40 ms stall per answer (Nagle's algorithm against delayed ACKs): the server's
+    sockets must have TCP_NODELAY, or each body waits for the ACK of its headers."""
+    import http.client
+    import statistics
+
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    times = []
+    for _ in range(12):
+        started = time.perf_counter()
+        conn.request("GET", "/static/serve.css")
+        response = conn.getresponse()
+        assert response.status == 200 and response.read()
+        times.append(time.perf_counter() - started)
+    conn.close()
+    assert statistics.median(times) < 0.035, times
+
+
 def test_every_page_has_a_strict_policy_and_no_inline_code(url):
     for path in (
         "",
@@ -304,6 +323,19 @@ def test_ask_and_construct_by_accept(url):
         assert {(str(p), str(o)) for _, p, o in graph} == expected
     status, _, body = sparql(url, "ASK {}", "text/csv")
     assert_clear_4xx(status, body, "application/sparql-results+json")
+
+
+def test_sparqlwrapper_reads_the_endpoint_by_get_and_post(url):
+    from SPARQLWrapper import CSV, JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(url + "sparql")
+    client.setQuery(QUERY)
+    client.setReturnFormat(JSON)
+    bindings = client.query().convert()["results"]["bindings"]
+    assert bindings[0]["name"]["value"] == "United Nations Children's Fund"
+    client.setMethod(POST)
+    client.setReturnFormat(CSV)
+    assert client.query().convert().decode().splitlines()[1] == "United Nations Children's Fund"
 
 
 def test_the_editor_page_runs_a_query_for_a_browser(url):

@@ -451,7 +451,7 @@ def _run(site: Site, text: str, form: str):
                     tuple(protocol.simple(t) for t in row)
                     for row in itertools.islice(stream, limit + 1)
                 ]
-                stream.close()
+                _close(stream)
                 if len(rows) > limit:
                     raise ProtocolError(422, site.limits.rows_message())
                 return "select", variables, rows
@@ -459,7 +459,7 @@ def _run(site: Site, text: str, form: str):
                 return "ask", kg.store.ask(text, PREFIX_IRIS)
             triples = kg.store.triples_stream(text, PREFIX_IRIS)
             taken = list(itertools.islice(triples, limit + 1))
-            triples.close()
+            _close(triples)
             if len(taken) > limit:
                 raise ProtocolError(422, site.limits.rows_message("triples"))
             graph = Graph()
@@ -472,6 +472,13 @@ def _run(site: Site, text: str, form: str):
         text = str(exc)
         status = 503 if "memory" in text else 400
         raise ProtocolError(status, text) from None
+
+
+def _close(iterator) -> None:
+    """Stop a result stream early (a local store then stops its worker's query)."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
 
 
 def _answer(site: Site, text: str, form: str, fmt: str) -> bytes:
