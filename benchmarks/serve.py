@@ -11,11 +11,12 @@ and raw SPARQL (POST ``application/sparql-query``, JSON results). Reported per l
 requests, throughput, p50/p95/p99 latency, errors (any status but 200), and the resident
 memory of the server and its query workers at the start and the end of the level.
 
-Baseline, in this process: the same mix through the same code without HTTP (``Site``
-opened on the same store: ``entity`` and the page template, ``run_named`` and the JSON
-rendering, the endpoint's query-and-serialize function), one request after another. The
-ratio is the server's wall time per request (at that concurrency) over the in-process
-time per request; the clients share the machine's two cores with the server.
+Baseline, in this process, measured just before each level for as long: the same mix
+through the same code without HTTP (``Site`` opened on the same store: ``entity`` and the
+page template, ``run_named`` and the JSON rendering, the endpoint's query-and-serialize
+function), one request after another. The ratio is the server's wall time per request
+(at that concurrency) over the in-process time per request; the clients share the
+machine's two cores with the server.
 """
 
 from __future__ import annotations
@@ -178,8 +179,8 @@ def load_level(url: str, pid: int, clients: int, seconds: float) -> dict:
     }
 
 
-def in_process(seconds: float, workers: int, store: str) -> float:
-    """ms per request for the same mix without HTTP, one after another."""
+def in_process_work(store: str, workers: int):
+    """A function that runs the mix without HTTP for ``seconds``: ms per request."""
     from copgraph.catalog import for_people
     from copgraph.kg import check_query
     from copgraph.output import render
@@ -187,36 +188,33 @@ def in_process(seconds: float, workers: int, store: str) -> float:
     from copgraph.serve.app import _answer, environment
 
     site = Site.open(store, timeout=5.0, workers=workers)
-    env = environment()
-    template = env.get_template("entity.html.j2")
+    template = environment().get_template("entity.html.j2")
 
-    def entity(path):
+    def entity(path, payload):
         found = site.entity(path.rsplit("/id/", 1)[1])
         return template.render(entity=found, name_of=site.name_of, workers=site.workers)
 
-    def named(payload):
+    def named(path, payload):
         frame = site.run_named(payload[0], payload[1], full_iris=False)
         return render(for_people(frame, "json"), "json")
 
-    def sparql(text):
+    def sparql(path, text):
         return _answer(site, text, check_query(text), "json")
 
-    actions = {
-        "entity": lambda p, x: entity(p),
-        "named": lambda p, x: named(x),
-        "sparql": lambda p, x: sparql(x),
-    }
+    actions = {"entity": entity, "named": named, "sparql": sparql}
     requests = mix()
     for kind, path, payload in requests:  # warm, as the server is warm
         actions[kind](path, payload)
-    done, began = 0, time.perf_counter()
-    while time.perf_counter() - began < seconds:
-        kind, path, payload = requests[done % len(requests)]
-        actions[kind](path, payload)
-        done += 1
-    elapsed = time.perf_counter() - began
-    site.close()
-    return elapsed * 1000 / done
+
+    def measure(seconds: float) -> float:
+        done, began = 0, time.perf_counter()
+        while time.perf_counter() - began < seconds:
+            kind, path, payload = requests[done % len(requests)]
+            actions[kind](path, payload)
+            done += 1
+        return (time.perf_counter() - began) * 1000 / done
+
+    return measure, site
 
 
 def oxigraph_server(folder: str) -> tuple[subprocess.Popen, str]:
@@ -249,28 +247,38 @@ def oxigraph_server(folder: str) -> tuple[subprocess.Popen, str]:
 
 
 def run(store: str, args, levels: list[int]) -> None:
-    baseline = in_process(args.seconds, args.workers, store)
+    """Each level, and just before it the same work in-process (the machine is shared:
+    its load drifts, so each ratio compares two runs minutes apart at most)."""
+    measure, site = in_process_work(store, args.workers)
     process, url = start_server(args.workers, store)
+    results = []
     try:
-        results = [load_level(url, process.pid, n, args.seconds) for n in levels]
+        for clients in levels:
+            baseline = measure(args.seconds)
+            results.append(
+                {**load_level(url, process.pid, clients, args.seconds), "baseline": baseline}
+            )
     finally:
         process.terminate()
         process.wait(timeout=30)
-    shown = "Oxigraph server" if store.startswith("http") else store
+        site.close()
+    shown = "an Oxigraph server (oxigraph serve)" if store.startswith("http") else store
     print(
-        f"\nstore {shown}; in-process, one request after another: {baseline:.2f} ms per "
-        f"request ({1000 / baseline:.0f} per s); {os.cpu_count()} cores"
+        f"\nstore: {shown}; {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
     )
     header = (
         f"{'clients':>7} {'requests':>8} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>6} {'RSS MiB start':>13} {'end':>6} {'x in-process':>12}"
+        f"{'p99 ms':>8} {'errors':>6} {'RSS MiB start':>13} {'end':>6} "
+        f"{'in-proc ms':>10} {'ratio':>6}"
     )
     print(header)
     for r in results:
         print(
             f"{r['clients']:>7} {r['requests']:>8} {r['per_s']:>7.1f} {r['p50']:>8.1f} "
             f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['errors']:>6} {r['rss_start']:>13.0f} "
-            f"{r['rss_end']:>6.0f} {r['ms_per_request'] / baseline:>12.2f}"
+            f"{r['rss_end']:>6.0f} {r['baseline']:>10.2f} "
+            f"{r['ms_per_request'] / r['baseline']:>6.2f}"
         )
 
 

@@ -20,7 +20,7 @@ from copgraph.catalog import for_people
 from copgraph.namespaces import ID
 from copgraph.output import render
 
-from .conftest import fetch, running_server
+from .conftest import fetch, run_cli, running_server
 from .test_reliability import escape_trick, listener  # noqa: F401 - a fixture
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(300)]
@@ -97,6 +97,15 @@ def assert_clear_4xx(status, body, *words):
 def test_the_command_prints_its_address_on_loopback(server):
     url, _ = server
     assert url.startswith("http://127.0.0.1:")
+
+
+def test_a_busy_port_is_one_line_and_exit_1(url):
+    port = str(urllib.parse.urlsplit(url).port)
+    result = run_cli("serve", "--port", port)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
 
 
 def test_home_counts_each_class_as_the_graph_does(url):
