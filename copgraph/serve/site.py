@@ -13,7 +13,6 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -275,9 +274,6 @@ class Site:
     def quotes(self) -> list[dict]:
         with self.graph() as kg:
             return self.select(kg, "quotes")
-
-    def report_path(self) -> Path:
-        return self.paths.source_dir
 
 
 def group_counts(counts: list[dict]) -> list[tuple[str, str, int]]:
