@@ -241,6 +241,7 @@ def test_the_network_page_links_organizations_to_their_pages(url):
         ).group(1)
     )
     assert data["entity_base"] == "/id/"
+    assert '<nav id="site"><a href="/">copgraph</a>' in page  # the way back to the site
     for node in data["nodes"][:5]:
         assert fetch(url + "id/" + node["id"])[0] == 200
 
