@@ -13,11 +13,11 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
-from rdflib import Graph, Literal
-from rdflib.namespace import RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from copgraph.catalog import for_people
-from copgraph.namespaces import ID
+from copgraph.namespaces import CG, ID
 from copgraph.output import render
 
 from .conftest import fetch, run_cli, running_server
@@ -171,8 +171,17 @@ def test_an_entity_by_content_negotiation(url, accept, fmt):
     graph = Graph().parse(data=body.decode(), format=fmt)
     label = graph.value(ID.unicef, RDFS.label)
     assert label == Literal("United Nations Children's Fund")
-    # its facts' quotes travel with it
-    assert any(str(o).startswith("UNICEF prioritizes") for o in graph.objects())
+    # its facts travel with it, as subject or value, each with its quotes
+    facts = rows(
+        url,
+        "SELECT DISTINCT ?f ?quote WHERE { ?f a cg:Fact ; rdf:subject|rdf:object id:unicef ; "
+        "cg:evidence/cg:exact ?quote }",
+    )
+    assert len({f["f"] for f in facts}) > 5
+    quotes = {str(o) for o in graph.objects(predicate=CG.exact)}
+    for fact in facts:
+        assert (URIRef(fact["f"]), RDF.subject, None) in graph
+        assert fact["quote"] in quotes
 
 
 def test_an_unknown_entity_and_an_unknown_type_are_refused(url):
