@@ -9,7 +9,8 @@ clients, that many threads with a keep-alive connection each send requests for a
 time, cycling through one fixed mix: entity pages (HTML), named queries (JSON download)
 and raw SPARQL (POST ``application/sparql-query``, JSON results). Reported per level:
 requests, throughput, p50/p95/p99 latency, errors (any status but 200), and the resident
-memory of the server and its query workers at the start and the end of the level.
+memory of the server and its query workers at the start and the end of the level (after
+3 s of warm-up at 8 clients, not counted).
 
 Baseline, in this process, measured just before each level for as long: the same mix
 through the same code without HTTP (``Site`` opened on the same store: ``entity`` and the
@@ -253,6 +254,7 @@ def run(store: str, args, levels: list[int]) -> None:
     process, url = start_server(args.workers, store)
     results = []
     try:
+        load_level(url, process.pid, 8, 3.0)  # warm: every page and query once or more
         for clients in levels:
             baseline = measure(args.seconds)
             results.append(
