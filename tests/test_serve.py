@@ -84,7 +84,7 @@ def digest(url) -> str:
 
 
 def assert_clear_4xx(status, body, *words):
-    text = body.decode("utf-8", "replace")
+    text = html.unescape(body.decode("utf-8", "replace"))
     assert 400 <= status < 500, (status, text[:300])
     assert "Traceback" not in text and 'File "' not in text
     for word in words:
@@ -238,6 +238,18 @@ def test_a_named_query_with_a_bad_value_says_what_to_fix(url):
     assert_clear_4xx(status, body, "nope")
     status, _, body = fetch(url + "queries/no-such-query")
     assert status == 404
+    status, _, body = fetch(url + "queries/topics-of?org=UNICEF&person=Ayako%20Kaino")
+    assert_clear_4xx(status, body, "exactly one of 'org' or 'person'")
+
+
+def test_a_result_shows_names_not_iris(url, kg_oxigraph):
+    frame = kg_oxigraph.query("topics-of", org="UNICEF", full_iris=True)
+    status, _, body = fetch(url + "queries/topics-of?org=UNICEF")
+    page = html.unescape(body.decode())
+    assert status == 200
+    for label in set(frame["topic_label"]):
+        assert f"<td>{label}</td>" in page  # the topic (a concept, not a page): its name
+    assert "/vocab/topic/" not in page
 
 
 def test_the_network_page_links_organizations_to_their_pages(url):

@@ -107,7 +107,8 @@ def _cells(values, site: Site) -> list[tuple[str, str | None]]:
         if item is None:
             continue
         href = entity_href(item)
-        text = site.name_of(str(item)) if href else str(display_value(item))
+        iri = isinstance(item, str) and item.startswith(("http://", "https://"))
+        text = site.name_of(item) if iri else str(display_value(item))
         out.append((text, href))
     return out
 

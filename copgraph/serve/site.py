@@ -256,6 +256,10 @@ class Site:
             raise QueryError(
                 "fill in " + ", ".join(f"'{m}' ({named.param(m).doc})" for m in missing)
             )
+        if named.one_of and sum(name in given for name in named.one_of) != 1:
+            raise QueryError(
+                "fill in exactly one of " + " or ".join(f"'{n}'" for n in named.one_of)
+            )
         with self.graph() as kg:
             return kg.query(name, full_iris=full_iris, **given)
 
