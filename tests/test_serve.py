@@ -147,11 +147,14 @@ def test_an_entity_page_shows_each_fact_with_its_own_quotes_and_report_links(url
 def test_a_quote_page_lists_the_facts_it_states(url):
     fact = rows(
         url,
-        "SELECT ?e ?o WHERE { ?f rdf:subject id:unicef ; rdf:predicate cg:cites ; "
-        "rdf:object ?o ; cg:evidence ?e } LIMIT 1",
+        "SELECT ?e ?o ?quote ?line WHERE { ?f rdf:subject id:unicef ; rdf:predicate cg:cites ; "
+        "rdf:object ?o ; cg:evidence ?e . ?e cg:exact ?quote ; cg:line ?line } LIMIT 1",
     )[0]
     status, _, body = fetch(url + "id/" + fact["e"].split("/id/", 1)[1])
     assert status == 200
+    page = html.unescape(body.decode())
+    assert f"<h1>{fact['quote']}</h1>" in page  # a quote is named by its words
+    assert f'<p class="in-report"><a href="/report#L{fact["line"]}">' in page
     section = body.decode().split("Facts this quote states", 1)[1].split("</section>", 1)[0]
     assert 'href="/id/unicef"' in section
     assert f'href="/id/{fact["o"].split("/id/", 1)[1]}"' in section

@@ -69,6 +69,7 @@ class Entity:
     classes: list[tuple[str, str]]  # (IRI, label)
     groups: list[Group]
     quote_facts: list[dict]  # for a quote (cg:Evidence): the facts it states
+    report_line: int | None = None  # for a quote: its line in the report
 
 
 class Site:
@@ -232,7 +233,11 @@ class Site:
             }
         )
         label = next((str(k["label"]) for k in kinds if k["label"]), None) or self.name_of(iri)
-        return Entity(iri, slug, label, classes, ordered, quote_facts)
+        line = None
+        if quote_facts or any(c.endswith("#Evidence") for c, _ in classes):
+            lines = [f.value for g in ordered if g.property.endswith("#line") for f in g.facts]
+            line = int(lines[0]) if lines else None
+        return Entity(iri, slug, label, classes, ordered, quote_facts, line)
 
     def description(self, slug: str):
         """The node's triples, its facts and their quotes as an rdflib Graph (None: none)."""
