@@ -445,6 +445,16 @@ def check_query(text: str, allow_service: bool = False) -> str:
 
 
 def _check_one(text: str, allow_service: bool) -> str:
+    try:
+        return _check_parsed(text, allow_service)
+    except RecursionError:  # pyparsing and rdflib's algebra recurse per nesting level
+        raise QueryError(
+            "the query is nested too deeply (or is too long) for the parser: split it, or "
+            "use fewer nested groups, brackets or patterns in one group"
+        ) from None
+
+
+def _check_parsed(text: str, allow_service: bool) -> str:
     prologue = sparql_prologue()
     try:
         parsed = parse_rdflib(prologue + text)

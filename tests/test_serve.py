@@ -511,6 +511,20 @@ MALFORMED = [
         "UTF-8",
     ),
     ("POST", "sparql", b"", {"Content-Type": "application/sparql-query"}, "empty"),
+    (
+        "POST",
+        "sparql",
+        b"SELECT * WHERE " + b"{" * 3000 + b"}" * 3000,
+        {"Content-Type": "application/sparql-query"},
+        "nested too deeply",
+    ),
+    (
+        "POST",
+        "sparql",
+        b"ASK { FILTER(" + b"(" * 2000 + b"1" + b")" * 2000 + b") }",
+        {"Content-Type": "application/sparql-query"},
+        "nested too deeply",
+    ),
     ("GET", "queries/partners-of?org=%FF", None, {}, "UTF-8"),
     ("GET", "queries/agenda?format=xlsx", None, {}, "format"),
 ]
@@ -520,6 +534,15 @@ MALFORMED = [
 def test_a_malformed_request_gets_a_4xx_with_a_message(url, method, path, data, headers, word):
     status, _, body = fetch(url + path, data=data, headers=headers, method=method)
     assert_clear_4xx(status, body, *([word] if word else []))
+
+
+def test_a_deeply_nested_query_is_one_line_on_the_command_line_too():
+    result = run_cli("sparql", "SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: the query is nested too deeply (or is too long) for the parser: split it, or "
+        "use fewer nested groups, brackets or patterns in one group"
+    ]
 
 
 def _raw(url: str, request: bytes) -> bytes:

@@ -281,8 +281,8 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
             if browser:
                 return page("sparql.html.j2", exc.status, text="", result=None, error=str(exc))
             raise
-        try:
-            form = check_query(text)
+        try:  # parsing a long query takes time: off the event loop
+            form = await run_in_threadpool(check_query, text)
         except QueryError as exc:
             status = 403 if "Update is refused" in str(exc) else 400
             if browser:
