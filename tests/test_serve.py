@@ -239,6 +239,8 @@ def test_a_named_query_with_a_bad_value_says_what_to_fix(url):
     assert_clear_4xx(status, body, "UNISEF", "close matches")
     status, _, body = fetch(url + "queries/partners-of?nope=1")
     assert_clear_4xx(status, body, "nope")
+    status, _, body = fetch(url + "queries/partners-of?org=itu&org=unicef")
+    assert_clear_4xx(status, body, "give 'org' once")
     status, _, body = fetch(url + "queries/no-such-query")
     assert status == 404
     status, _, body = fetch(url + "queries/topics-of?org=UNICEF&person=Ayako%20Kaino")

@@ -196,8 +196,13 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
         fmt = (fields.pop("format", ["html"]) or ["html"])[0]
         values = {p.name: (fields.get(p.name) or [""])[0][:500] for p in named.params}
         unknown = sorted(set(fields) - set(values))
-        if unknown:
-            message = f"query '{name}' has no parameter {', '.join(map(repr, unknown))}"
+        repeated = sorted(k for k, v in fields.items() if len(v) > 1 and k in values)
+        if unknown or repeated:
+            message = (
+                f"query '{name}' has no parameter {', '.join(map(repr, unknown))}"
+                if unknown
+                else f"give {', '.join(map(repr, repeated))} once (it takes one value)"
+            )
             return page(
                 "query.html.j2",
                 400,
