@@ -256,6 +256,33 @@ def test_every_concept_is_a_top_concept_of_its_flat_scheme(ontology):
         assert (scheme, SKOS.hasTopConcept, concept) in ontology
 
 
+@pytest.mark.parametrize(
+    ("node", "message"),
+    [
+        ('id:t a cg:Output ; rdfs:label "O" ; cg:kind id:output-kind', "beneficiary country"),
+        ('id:t a cg:Event ; rdfs:label "E" ; cg:kind id:event-kind', "has a date, or a note"),
+    ],
+)
+def test_a_gap_needs_the_value_or_a_note_saying_why(node, message):
+    """An output without country, an event without date: a violation unless a note explains."""
+    prefixes = """@prefix cg: <https://w3id.org/copgraph/ontology#> .
+        @prefix id: <https://w3id.org/copgraph/id/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        id:output-kind skos:inScheme <https://w3id.org/copgraph/vocab/output-kind> ."""
+
+    def check(extra: str):
+        data = Graph().parse(FIXTURES / "base.ttl")
+        data.parse(data=f"{prefixes}\n{node} ; cg:evidence id:ev{extra} .", format="turtle")
+        return validate(data, shacl_graph=SHAPES_GRAPH, inference="none", allow_warnings=True)
+
+    conforms, results, text = check("")
+    assert not conforms and message in text, text
+    assert FOCUS in set(results.objects(None, SH.focusNode))
+    conforms, _, text = check(' ; cg:note "the report gives none"')
+    assert conforms, text
+
+
 def test_a_post_without_title_is_a_warning_not_a_violation():
     conforms, results, _ = _validate(FIXTURES / "Post.pass.ttl")
     data = Graph().parse(FIXTURES / "base.ttl")
