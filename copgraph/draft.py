@@ -1,0 +1,1214 @@
+"""Draft candidate records from a report's text, for a curator to accept, edit or delete.
+
+Curating a report by hand is the slow part of adding it. The drafting assistant reads the
+text with plain rules (no model, no network, the same text always gives the same drafts)
+and proposes people, organizations, countries, dated events, figures and instruments in the
+curated YAML format, each with the words of the report it came from as its evidence. It
+proposes; the curator decides. It never writes into ``curated/``.
+
+All matching runs on the text with white space collapsed (as the build compares quotes), so
+every quote it writes is found by the build wherever the report breaks its lines.
+
+>>> drafts = draft_records("Welcome remarks by Dr. Jane Roe, Director, Ministry of Health.")
+>>> person = drafts["people"][0]
+>>> person["name"], person["honorific"], person["posts"][0]["title"]
+('Jane Roe', 'Dr.', 'Director')
+>>> [o["label"] for o in drafts["organizations"]]
+['Ministry of Health']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from copgraph.evidence import Report
+from copgraph.records import curated_files
+
+RECORD_FILES = ("people", "organizations", "countries", "events", "figures", "instruments")
+
+# -- words the rules know (general English and institutional vocabulary, no report's names) --
+
+HONORIFIC = r"H\.\s?E\.(?:\s(?:Mr|Ms|Mrs|Dr)\.?)?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?"
+ORG_HEADS = frozenset(
+    "Ministry Department Office Bureau Commission Commissioner Council Committee Agency "
+    "Authority Institute University Association Society Academy Centre Center Police Congress "
+    "Government Secretariat Union Fund Organization Organisation Foundation Federation Hub "
+    "Network Networks Firm Group Movement Telecommunity Branch Unit Court Parliament Assembly "
+    "Corporation Company Bank Coalition Alliance Board Directorate Division Senate".split()
+)
+# organization heads that open a name ("Ministry of ...") rather than close it
+ORG_OPENERS = frozenset(
+    "Ministry Department Office Bureau Commission Council Committee Agency Authority "
+    "Government Secretariat Directorate Division Board Institute".split()
+)
+INSTRUMENT_HEADS = {
+    "Act": "law",
+    "Law": "law",
+    "Bill": "law",
+    "Decree": "regulation",
+    "Regulation": "regulation",
+    "Regulations": "regulation",
+    "Convention": "convention",
+    "Comment": "general-comment",
+    "Framework": "framework",
+    "Agenda": "framework",
+    "Plan": "plan",
+    "Plans": "plan",
+    "Roadmap": "strategy",
+    "Strategy": "strategy",
+    "Strategies": "strategy",
+    "Policy": "framework",
+    "Action": "call-to-action",  # "Call to Action"
+    "Declaration": "statement",
+    "Statement": "statement",
+    "Charter": "framework",
+    "Protocol": "convention",
+    "Treaty": "convention",
+    "Target": "target",
+    "Goals": "framework",
+    "Guidelines": "guideline",
+    "Guideline": "guideline",
+    "Standards": "standard",
+    "Standard": "standard",
+    "Code": "standard",
+}
+EVENT_NOUNS = {
+    "conference": "conference",
+    "conferences": "conference",
+    "workshop": "workshop",
+    "workshops": "workshop",
+    "meeting": "meeting",
+    "meetings": "meeting",
+    "forum": "forum",
+    "summit": "conference",
+    "dialogue": "regional-dialogue",
+    "seminar": "workshop",
+    "webinar": "workshop",
+    "symposium": "conference",
+    "consultation": "consultative-meeting",
+    "training": "training-event",
+    "trainings": "training-event",
+    "day": "awareness-day",
+    "week": "programme-week",
+    "campaign": "awareness-day",
+    "launch": "launch",
+    "hackathon": "workshop",
+    "roundtable": "meeting",
+}
+TITLE_WORDS = frozenset(
+    "director officer secretary minister manager representative coordinator consultant "
+    "specialist member head chief lead expert professor envoy envoys undersecretary president "
+    "chair chairman chairperson advisor adviser assistant deputy executive champion ambassador "
+    "founder ceo counsellor counselor analyst researcher commissioner governor mayor "
+    "spokesperson leader focal".split()
+)
+CONNECTORS = frozenset("of for and the on in to & against".split())
+DETERMINERS = frozenset("the a an this these that those its our their his her".split())
+NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# words that end a figure's unit or an event's name: verbs, prepositions, conjunctions
+STOP_WORDS = frozenset(
+    "with was were is are be been being has have had will would can could should may might "
+    "to from in on at by for as and or but that which who whom whose than then so if when "
+    "where while during after before since until about into over under per each every also "
+    "not only just this these those it its they their there here such same other was".split()
+)
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("January", "Jan"),
+            ("February", "Feb"),
+            ("March", "Mar"),
+            ("April", "Apr"),
+            ("May",),
+            ("June", "Jun"),
+            ("July", "Jul"),
+            ("August", "Aug"),
+            ("September", "Sep", "Sept"),
+            ("October", "Oct"),
+            ("November", "Nov"),
+            ("December", "Dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+YEAR = r"(?:19|20)\d{2}"
+ORDINAL = r"(?:st|nd|rd|th)"
+
+CAP_TOKEN = re.compile(r"^(?:[A-Z]|e[A-Z])[\w’'&.\-]*$")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")
+# all-caps words that name no organization in any report (general abbreviations)
+GENERIC_ACRONYMS = frozenset(
+    "ICT ICTS AI TV SIM SMS ID IT OK USA UK EU PDF FAQ CEO CTO NGO NGOS GDP URL HTTP HTTPS "
+    "WWW PM AM GMT UTC COVID SDG SDGS II III IV VI VII VIII IX XI XII".split()
+)
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents and punctuation dropped: the key names are compared by."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"-+", "-", normalize(text).replace(" ", "-")).strip("-")[:60].strip("-") or "x"
+
+
+# -- the text: tokens and sentences over the collapsed text ----------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    raw: str  # with its punctuation
+    word: str  # without leading and trailing punctuation
+
+    @property
+    def closes(self) -> bool:
+        """Punctuation after the word ends a name: a comma, stop, colon, bracket."""
+        return bool(re.search(r"[,.;:!?)\]”\"]$", self.raw)) and not re.fullmatch(
+            r"(?:[A-Z]\.)+|(?:Mr|Ms|Mrs|Dr|Prof|St)\.", self.raw
+        )
+
+    @property
+    def opens(self) -> bool:
+        return bool(re.match(r"^[(\[“\"‘]", self.raw))
+
+
+@dataclass
+class Text:
+    """The report's collapsed text, its tokens and its sentence spans."""
+
+    collapsed: str
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Text:
+        report = Report(text)
+        collapsed = report.collapsed
+        tokens = []
+        for m in re.finditer(r"\S+", collapsed):
+            raw = m.group()
+            word = raw.strip(".,;:!?()[]“”\"‘'’*•\uf0b7")
+            if raw.endswith("’s") or raw.endswith("'s"):
+                word = raw.strip(".,;:!?()[]“”\"‘*")
+            tokens.append(Token(m.start(), m.end(), raw, word))
+        starts = sorted(set(report._sentence_starts))
+        spans = [
+            (s, (starts[i + 1] - 1) if i + 1 < len(starts) else len(collapsed))
+            for i, s in enumerate(starts)
+        ]
+        return cls(collapsed, tokens, spans)
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        import bisect
+
+        index = max(0, bisect.bisect_right([s for s, _ in self.sentences], offset) - 1)
+        return self.sentences[index]
+
+    def quote(self, start: int, end: int, limit: int = 240) -> str:
+        """The sentence holding [start, end), cut to about ``limit`` characters around it."""
+        s_start, s_end = self.sentence_of(start)
+        s_end = max(s_end, end)
+        if s_end - s_start > limit:
+            room = max(0, (limit - (end - start)) // 2)
+            s_start = max(s_start, start - room)
+            s_end = min(s_end, end + room)
+            while s_start > 0 and s_start < start and not self.collapsed[s_start - 1].isspace():
+                s_start += 1
+            while s_end < len(self.collapsed) and s_end > end and not self.collapsed[s_end].isspace():
+                s_end -= 1
+        return self.collapsed[s_start:s_end].strip()
+
+
+# -- known names: organizations the graph already holds ---------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownOrganization:
+    id: str
+    label: str
+    names: tuple[str, ...]  # label, acronym and alternative labels
+    file: str
+
+
+def load_known(curated_dirs: Iterable[Path]) -> list[KnownOrganization]:
+    """The organizations of the curated YAML below the given folders (missing ones skipped).
+
+    Read as plain YAML, without the full schema check: a draft needs names, not a build.
+    """
+    found: dict[str, KnownOrganization] = {}
+    for folder in curated_dirs:
+        if not folder.is_dir():
+            continue
+        for path in curated_files(folder):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for item in (data.get("organizations") or []) if isinstance(data, dict) else []:
+                if not isinstance(item, dict) or "id" not in item or "label" not in item:
+                    continue
+                names = [item["label"], item.get("acronym"), *(item.get("alt_labels") or [])]
+                found.setdefault(
+                    item["id"],
+                    KnownOrganization(
+                        item["id"],
+                        item["label"],
+                        tuple(str(n) for n in names if n),
+                        str(path),
+                    ),
+                )
+    return [found[key] for key in sorted(found)]
+
+
+# -- candidates -----------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One proposed record: its fields, and the offsets of the mentions that back it."""
+
+    type: str
+    key: str
+    fields: dict
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    alt: list[str] = field(default_factory=list)
+    posts: list[dict] = field(default_factory=list)
+
+
+class Pool:
+    """Candidates by type and key, in the order first seen."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], Candidate] = {}
+
+    def add(self, rtype: str, key: str, fields: dict, span: tuple[int, int]) -> Candidate:
+        candidate = self.by_key.get((rtype, key))
+        if candidate is None:
+            candidate = Candidate(rtype, key, fields)
+            self.by_key[(rtype, key)] = candidate
+        if span not in candidate.mentions:
+            candidate.mentions.append(span)
+        return candidate
+
+    def of(self, rtype: str) -> list[Candidate]:
+        return [c for (t, _), c in self.by_key.items() if t == rtype]
+
+
+# -- countries ------------------------------------------------------------------------------
+
+
+def country_names() -> dict[str, tuple[str, str, str]]:
+    """Name as written -> (short name, ISO alpha-2, alpha-3), from pycountry (ISO 3166-1)."""
+    import pycountry
+
+    names: dict[str, tuple[str, str, str]] = {}
+    for country in pycountry.countries:
+        short = getattr(country, "common_name", None) or country.name
+        for name in (country.name, short, getattr(country, "official_name", None)):
+            if name and "," not in name and "(" not in name and len(name) > 3:
+                names.setdefault(name, (short, country.alpha_2, country.alpha_3))
+    return names
+
+
+def find_countries(text: Text, pool: Pool, names: dict[str, tuple[str, str, str]]) -> None:
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
+    )
+    for m in pattern.finditer(text.collapsed):
+        short, iso2, iso3 = names[m.group(1)]
+        candidate = pool.add(
+            "countries",
+            iso2,
+            {"label": short, "iso2": iso2, "iso3": iso3},
+            (m.start(), m.end()),
+        )
+        if m.group(1) != short and m.group(1) not in candidate.alt:
+            candidate.alt.append(m.group(1))
+
+
+# -- organizations --------------------------------------------------------------------------
+
+
+def _is_cap(token: Token) -> bool:
+    return bool(CAP_TOKEN.match(token.word)) and token.word.lower() not in DETERMINERS
+
+
+def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int, int] | None:
+    """Token indexes [first, last] of the organization name around the head word at ``head``."""
+    first = head
+    # leftwards: capitalised words (and connectors between them) up to a title or a stop
+    i = head - 1
+    while i >= 0:
+        token = tokens[i]
+        if token.closes or token.word.lower() in TITLE_WORDS or token.word in ORG_OPENERS:
+            break
+        if _is_cap(token) and not re.fullmatch(HONORIFIC, token.raw):
+            first = i
+            i -= 1
+            continue
+        if token.word.lower() in ("and", "&", "of", "for") and i > 0 and _is_cap(tokens[i - 1]):
+            if tokens[i - 1].closes:
+                break
+            i -= 1
+            continue
+        break
+    while first < head and tokens[first].word.lower() in CONNECTORS:
+        first += 1
+    last = head
+    if tokens[head].closes:
+        return first, last
+    # rightwards: "of/for/on (the) Capitalised ..." and lists ending in "and (the) X"
+    i = head + 1
+    if i < len(tokens) and tokens[i].word in ("of", "for", "on", "against", "in"):
+        preposition = tokens[i].word
+        j = i + 1
+        if j < len(tokens) and tokens[j].word.lower() == "the":
+            j += 1
+        if preposition == "in" and (j >= len(tokens) or tokens[j].word not in countries):
+            return first, last
+        end = None
+        while j < len(tokens):
+            token = tokens[j]
+            if _is_cap(token) or token.word in ("of", "and", "&", "the", "for", "to", "on"):
+                if _is_cap(token):
+                    end = j
+                if token.closes:
+                    if token.raw.endswith(",") and _list_continues(tokens, j + 1):
+                        j += 1
+                        continue
+                    break
+                j += 1
+                continue
+            break
+        if end is not None:
+            last = end
+    return first, last
+
+
+def _list_continues(tokens: list[Token], j: int) -> bool:
+    """After a comma: capitalised words and connectors run on to "and (the) X" ("Transport,
+    Regional Development, Communications and the Arts")."""
+    for token in tokens[j : j + 10]:
+        if token.word == "and":
+            return True
+        if not (_is_cap(token) or token.word in ("the", "of")):
+            return False
+    return False
+
+
+def _span_text(text: Text, tokens: list[Token], first: int, last: int) -> tuple[str, int, int]:
+    start = tokens[first].start + (len(tokens[first].raw) - len(tokens[first].raw.lstrip("(“\"‘")))
+    raw = tokens[last].raw
+    end = tokens[last].start + len(raw.rstrip(".,;:!?)]”\"’")) if raw.rstrip(".,;:!?)]”\"’") else tokens[last].end
+    if raw.endswith("’s") or raw.endswith("'s"):
+        end = tokens[last].end
+    return text.collapsed[start:end], start, end
+
+
+def _initials_match(acronym: str, words: list[str]) -> bool:
+    """The acronym's letters, in order, are initials of the words, the first being the first."""
+    letters = acronym.rstrip("s").replace("&", "").lower()
+    initials = [w[0].lower() for w in words if w and w[0].isalnum()]
+    if not letters or not initials or initials[0] != letters[0]:
+        return False
+    position = 0
+    for initial in initials:
+        if position < len(letters) and initial == letters[position]:
+            position += 1
+    unused_capitals = sum(1 for w in words if w[:1].isupper()) - position
+    return position == len(letters) and unused_capitals <= 1
+
+
+def _acronym_after(tokens: list[Token], last: int, words: list[str]) -> tuple[str, int] | None:
+    """An acronym right after a name, "(ACR)", ", ACR" or " ACR", that spells the name."""
+    for j in (last + 1,):
+        if j >= len(tokens):
+            return None
+        token = tokens[j]
+        if ACRONYM.match(token.word) and (
+            token.opens or tokens[last].raw.endswith(",") or not tokens[last].closes
+        ):
+            if _initials_match(token.word, words):
+                return token.word, j
+    return None
+
+
+def find_organizations(
+    text: Text, pool: Pool, known: list[KnownOrganization], countries: set[str]
+) -> dict[str, str]:
+    """Organizations by name pattern, by expansion of an acronym and by known name.
+
+    Returns the acronyms found spelled out as something that is not an organization
+    (a programme, a law), so that their bare use is not taken for one.
+    """
+    tokens = text.tokens
+    known_by_name = {normalize(n): k for k in known for n in k.names}
+    not_orgs: dict[str, str] = {}
+
+    def add(label: str, start: int, end: int, acronym: str | None = None) -> Candidate:
+        label = re.sub(r"^(?:the|The)\s", "", label)
+        hit = known_by_name.get(normalize(label))
+        if hit is not None:
+            c = pool.add("organizations", hit.id, _known_fields(hit), (start, end))
+        else:
+            c = pool.add("organizations", normalize(label), {"label": label}, (start, end))
+        if acronym and not c.fields.get("acronym"):
+            c.fields["acronym"] = acronym
+        return c
+
+    # 1. names built around an organization word: "Ministry of ...", "... Commission"
+    seen: set[tuple[int, int]] = set()
+    for index, token in enumerate(tokens):
+        if token.word not in ORG_HEADS:
+            continue
+        span = _org_span(tokens, index, countries)
+        if span is None or span in seen:
+            continue
+        first, last = span
+        if last == first and token.word in ORG_OPENERS | {"Government"}:
+            continue  # "the Ministry", "the Government": which one the text does not say here
+        seen.add(span)
+        label, start, end = _span_text(text, tokens, first, last)
+        words = label.replace(",", " ").split()
+        if len(words) < 2 or len(words) > 16:
+            continue
+        found = _acronym_after(tokens, last, words)
+        add(label, start, end, found[0] if found else None)
+        # "Australian Government Department of X": the government and the department apart
+        for inner in range(first + 1, last + 1):
+            if tokens[inner].word in ORG_OPENERS and tokens[inner + 1 : inner + 2] and tokens[
+                inner + 1
+            ].word in ("of", "for", "on"):
+                before = _span_text(text, tokens, first, inner - 1)
+                if tokens[inner - 1].word in ORG_HEADS and len(before[0].split()) >= 2:
+                    add(*before)
+                rest = _span_text(text, tokens, inner, last)
+                add(rest[0], rest[1], rest[2], found[0] if found else None)
+                break
+
+    # 2. "Full Name (ACR)" for any capitalised name: an organization if it has an org word
+    for index, token in enumerate(tokens):
+        if not (token.opens and ACRONYM.match(token.word)) or index == 0:
+            continue
+        j = index - 1
+        words: list[int] = []
+        while j >= 0 and len(words) < 14:
+            t = tokens[j]
+            if t.closes and j != index - 1 and not t.raw.endswith(","):
+                break
+            if _is_cap(t) or t.word in CONNECTORS:
+                words.insert(0, j)
+                j -= 1
+                continue
+            break
+        # the shortest tail of those words whose initials spell the acronym
+        for k in range(len(words) - 1, -1, -1):
+            if tokens[words[k]].word in CONNECTORS:
+                continue
+            names = [tokens[w].word for w in words[k:]]
+            if _initials_match(token.word, names):
+                label, start, end = _span_text(text, tokens, words[k], index - 1)
+                label = label.rstrip(",")
+                if any(tokens[w].word in ORG_HEADS for w in words[k:]):
+                    add(label, start, end, token.word)
+                else:
+                    not_orgs.setdefault(token.word, label)
+                break
+
+    # 3. names the graph already holds (labels, acronyms, alternative labels)
+    for hit in known:
+        for name in hit.names:
+            if len(name) < 2:
+                continue
+            flags = 0 if ACRONYM.match(name) else re.IGNORECASE
+            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", flags)
+            for m in pattern.finditer(text.collapsed):
+                pool.add("organizations", hit.id, _known_fields(hit), (m.start(), m.end()))
+
+    # 4. acronyms standing alone, not spelled out as something else
+    for token in tokens:
+        word = token.word
+        if (
+            ACRONYM.match(word)
+            and sum(c.isupper() for c in word) >= 2
+            and word.upper().rstrip("S") not in GENERIC_ACRONYMS
+            and word not in not_orgs
+            and word not in countries
+        ):
+            existing = [
+                c for c in pool.of("organizations") if c.fields.get("acronym") == word
+            ]
+            if existing:
+                existing[0].mentions.append((token.start, token.start + len(word)))
+            elif _standalone(text, token):
+                add(word, token.start, token.start + len(word))
+    return not_orgs
+
+
+def _standalone(text: Text, token: Token) -> bool:
+    """An acronym used as a name (followed by punctuation, a verb or a country), not as a
+    modifier of the word after it ("COP guidelines")."""
+    index = text.tokens.index(token)
+    if token.closes or index + 1 >= len(text.tokens):
+        return True
+    after = text.tokens[index + 1].word
+    return after in ("and", "or", "is", "was", "has", "have", "will", "to", "as", "in") or (
+        after[:1].isupper() and not ACRONYM.match(after) and after.lower() not in TITLE_WORDS
+        and after not in ORG_HEADS and after not in INSTRUMENT_HEADS and after not in ("Day",)
+        and False
+    )
+
+
+def _known_fields(hit: KnownOrganization) -> dict:
+    return {"label": hit.label, "known": hit.file}
+
+
+# -- people ---------------------------------------------------------------------------------
+
+NAME_TOKEN = r"(?:[A-Z][a-z\u00c0-\u024f’'\-]*|[A-Z](?=\s))"
+PERSON = re.compile(
+    rf"(?<![\w.])(?P<honorific>{HONORIFIC})\s(?P<name>{NAME_TOKEN}(?:\s{NAME_TOKEN}){{0,4}})"
+    rf"(?![\w])"
+)
+ROLE_NAME = re.compile(
+    rf"\b(?:[Mm]oderator|[Ss]peaker|[Cc]hair|[Pp]resenter|[Ff]acilitator)s?:\s"
+    rf"(?P<name>{NAME_TOKEN}(?:\s{NAME_TOKEN}){{1,3}}),"
+)
+
+
+def find_people(text: Text, pool: Pool) -> None:
+    found: list[tuple[str, str, int, int]] = []  # honorific, name, start, end
+    for m in PERSON.finditer(text.collapsed):
+        honorific = re.sub(r"\s+", " ", m.group("honorific"))
+        found.append((honorific, m.group("name"), m.start(), m.end()))
+    for m in ROLE_NAME.finditer(text.collapsed):
+        found.append(("", m.group("name"), m.start("name"), m.end("name")))
+    found.sort(key=lambda f: f[2])
+    full = {}
+    for honorific, name, _, _ in found:
+        if len(name.split()) >= 2:
+            full.setdefault(normalize(name), name)
+    for honorific, name, start, end in found:
+        key = normalize(name)
+        if key not in full:
+            # "Dr. Okuda", "Dr. Mark": a short form of exactly one full name
+            owners = [k for k in full if set(key.split()) <= set(k.split())]
+            if len(owners) != 1:
+                continue
+            key = owners[0]
+        candidate = pool.add("people", key, {"name": full[key]}, (start, end))
+        if honorific and "honorific" not in candidate.fields:
+            candidate.fields["honorific"] = honorific.replace("H. E.", "H.E.")
+        written = f"{honorific} {name}".strip()
+        canonical = f"{candidate.fields.get('honorific', '')} {full[key]}".strip()
+        if written != canonical and name != full[key] or (
+            written != canonical and honorific and honorific != candidate.fields.get("honorific")
+        ):
+            if written not in candidate.alt:
+                candidate.alt.append(written)
+        post = _post_after(text, end)
+        if post and post not in candidate.posts:
+            candidate.posts.append(post)
+
+
+def _post_after(text: Text, end: int) -> dict | None:
+    """The title and organization that follow a name: "Jane Roe, Director, Ministry of X"."""
+    rest = text.collapsed[end : end + 260]
+    if not rest.startswith(","):
+        return None
+    sentence_end = text.sentence_of(end)[1]
+    window = rest[1 : max(1, sentence_end - end)]
+    window = re.split(
+        rf"\s(?:{HONORIFIC})\s|\s(?:said|stated|says|presented|who|which|and\s(?:he|she)|"
+        rf"highlighted|emphasized|stressed|delivered|started|opened|concluded)\b|[\uf0b7•]",
+        window,
+    )[0]
+    segments = [s.strip() for s in re.split(r",\s|\sat\s(?:the\s)?", window) if s.strip()]
+    if not segments:
+        return None
+    title = segments[0].rstrip(".")
+    if not any(w.lower() in TITLE_WORDS for w in re.findall(r"[A-Za-z]+", title)):
+        return None
+    if not title[0].isupper() or len(title.split()) > 14:
+        return None
+    organization = None
+    for segment in segments[1:]:
+        segment = segment.rstrip(".")
+        words = segment.split()
+        if not words or not words[0][:1].isupper() or len(words) > 12:
+            break
+        if all(CAP_TOKEN.match(w) or w in CONNECTORS for w in words):
+            organization = re.sub(r"^(?:the|The)\s", "", segment)
+            break
+    if title.lower().startswith("the "):
+        title = title[4:]
+    post = {"title": title}
+    if organization:
+        post["organization"] = organization
+    quote_end = end + 1 + len(window)
+    post["quote"] = text.collapsed[end - 0 : quote_end]
+    return post
+
+
+# -- dates and dated events -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    date: str
+    end_date: str | None = None
+
+
+DATE_PATTERNS = (
+    # 8-9 February 2023, 7th December 2023, 14 June 2023 (year may be missing)
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}}){ORDINAL}?(?:\s?[-–]\s?(?P<day2>\d{{1,2}}){ORDINAL}?)?\s"
+        rf"(?P<month>{MONTH})(?:,?\s(?P<year>{YEAR}))?\b"
+    ),
+    # June 14, 2023
+    re.compile(rf"\b(?P<month>{MONTH})\s(?P<day>\d{{1,2}}){ORDINAL}?,\s(?P<year>{YEAR})\b"),
+    # June 2023, Sep 2022
+    re.compile(rf"\b(?P<month>{MONTH})\s(?P<year>{YEAR})\b"),
+    # from 2022 to 2023
+    re.compile(rf"\b[Ff]rom\s(?P<year>{YEAR})\s(?:to|until|-)\s(?P<year2>{YEAR})\b"),
+    # end of September, in April (the year comes from the sentence)
+    re.compile(rf"\b(?:in|of|since|until|last|early|late|mid-)\s(?P<month>{MONTH})\b(?!\s\d)"),
+    # a year: in 2021, the Day 2023
+    re.compile(rf"(?<![\d.\-/])(?P<year>{YEAR})(?![\d%\-/])"),
+)
+
+
+def find_dates(text: Text) -> list[DateMention]:
+    """Dates in the text, the most precise reading of each place first."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in DATE_PATTERNS:
+        for m in pattern.finditer(text.collapsed):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            groups = m.groupdict()
+            year = groups.get("year")
+            if not year and groups.get("month"):
+                year = _sentence_year(text, m.start())
+                if not year:
+                    continue
+            month = MONTHS.get((groups.get("month") or "").rstrip("."))
+            if groups.get("month") == "May" and not groups.get("day"):
+                continue  # the verb, most likely
+            date = year
+            if month:
+                date += f"-{month:02d}"
+                if groups.get("day"):
+                    if not 1 <= int(groups["day"]) <= 31:
+                        continue
+                    date += f"-{int(groups['day']):02d}"
+            end_date = None
+            if groups.get("day2") and month:
+                end_date = f"{year}-{month:02d}-{int(groups['day2']):02d}"
+            if groups.get("year2"):
+                end_date = groups["year2"]
+            found.append(DateMention(m.start(), m.end(), date, end_date))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _sentence_year(text: Text, offset: int) -> str | None:
+    start, end = text.sentence_of(offset)
+    years = sorted(set(re.findall(rf"(?<![\d.])({YEAR})(?![\d%])", text.collapsed[start:end])))
+    return years[0] if len(years) == 1 else None
+
+
+def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
+    """An event word ("conference", "Day", "launched") in a sentence with a date: a dated event."""
+    tokens = text.tokens
+    for index, token in enumerate(tokens):
+        noun = token.word.lower()
+        kind = EVENT_NOUNS.get(noun)
+        if token.word == "launched":
+            kind = "launch"
+        if kind is None:
+            continue
+        if noun in ("day", "week") and not token.word[0].isupper():
+            continue  # "one day", "this week": a time, not an event
+        s_start, s_end = text.sentence_of(token.start)
+        in_sentence = [d for d in dates if s_start <= d.start < s_end]
+        if not in_sentence:
+            continue
+        if kind == "launch":
+            first, last = index, _launch_object_end(tokens, index)
+            label = "Launch of " + _span_text(text, tokens, index + 1, last)[0] if last > index else None
+            if not label:
+                continue
+        else:
+            first, last = _event_span(tokens, index)
+            label = _span_text(text, tokens, first, last)[0]
+            label = label[:1].upper() + label[1:]
+        start, end = tokens[first].start, tokens[last].end
+        date = min(in_sentence, key=lambda d: (_distance(d, start, end), d.start))
+        fields = {"label": label, "kind": kind, "date": date.date}
+        if date.end_date:
+            fields["end"] = date.end_date
+        pool.add("events", f"{normalize(label)}|{date.date}", fields, (min(start, date.start), max(end, date.end)))
+
+
+def _distance(date: DateMention, start: int, end: int) -> int:
+    if date.start >= end:
+        return date.start - end
+    if date.end <= start:
+        return start - date.end
+    return 0
+
+
+def _event_span(tokens: list[Token], index: int) -> tuple[int, int]:
+    first = index
+    i = index - 1
+    while i >= 0 and index - i <= 6:
+        t = tokens[i]
+        if t.closes:
+            break
+        low = t.word.lower()
+        if _is_cap(t) or re.fullmatch(rf"\d+{ORDINAL}|first|second|third|national|regional|"
+                                      rf"international|annual|global|expert|task|force|group|"
+                                      rf"focus|consultative|online|virtual|joint|high-level", low):
+            first = i
+            i -= 1
+            continue
+        if low in ("in", "of", "for", "on", "and") and i > 0 and _is_cap(tokens[i - 1]) and _is_cap(
+            tokens[i + 1]
+        ):
+            i -= 1
+            continue
+        break
+    while first < index and tokens[first].word.lower() in CONNECTORS:
+        first += 1
+    last = index
+    i = index + 1
+    if not tokens[index].closes:
+        if i < len(tokens) and tokens[i].word in ("on", "of", "for"):
+            j, end = i + 1, None
+            while j < len(tokens) and (_is_cap(tokens[j]) or tokens[j].word in ("and", "of", "the")):
+                if _is_cap(tokens[j]):
+                    end = j
+                if tokens[j].closes:
+                    break
+                j += 1
+            if end is not None:
+                last = end
+        else:
+            while i < len(tokens) and (_is_cap(tokens[i]) or re.fullmatch(YEAR, tokens[i].word)):
+                last = i
+                if tokens[i].closes:
+                    break
+                i += 1
+    return first, last
+
+
+def _launch_object_end(tokens: list[Token], index: int) -> int:
+    last = index
+    for j in range(index + 1, min(len(tokens), index + 14)):
+        if tokens[j].word in ("on", "at", "in", "during", "with", "by") or (
+            tokens[j].word.lower() in MONTHS
+        ):
+            break
+        last = j
+        if tokens[j].closes:
+            break
+    return last
+
+
+# -- figures --------------------------------------------------------------------------------
+
+QUALIFIERS = {
+    "over": "min",
+    "more than": "min",
+    "at least": "min",
+    "above": "min",
+    "upwards of": "min",
+    "nearly": "max",
+    "almost": "max",
+    "up to": "max",
+    "under": "max",
+    "less than": "max",
+    "fewer than": "max",
+    "at most": "max",
+    "around": "value",
+    "about": "value",
+    "approximately": "value",
+    "roughly": "value",
+    "some": "value",
+    "a total of": "value",
+    "between": "min",
+}
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+SPELLED = "|".join(NUMBER_WORDS)
+FIGURE = re.compile(
+    rf"(?<![\w.,:/\-])(?:(?P<qualifier>{'|'.join(sorted(QUALIFIERS, key=len, reverse=True))})\s)?"
+    rf"(?:(?P<a>a)\s)?"
+    rf"(?P<first>{NUMBER}|{SPELLED}|thousand|decade)"
+    rf"(?P<scale1>\s(?:hundred|thousand|million|billion))?"
+    rf"(?:\s(?P<plus>{NUMBER}))?"
+    rf"(?P<percent1>\s?%|\sper\s?cent)?"
+    rf"(?:\s?(?:-|–|to)\s?(?P<second>{NUMBER}|{SPELLED})(?P<scale2>\s(?:million|billion|thousand))?"
+    rf"(?P<percent2>\s?%|\sper\s?cent)?)?"
+    rf"(?P<glued>[a-z]+)?"
+    rf"(?P<bound>\s(?:and|or)\s(?:below|under|above|over|older|younger|more|less))?"
+    rf"(?![\w%])",
+    re.IGNORECASE,
+)
+VAGUE = re.compile(r"\b(?P<word>[Mm]illions|[Tt]housands|[Hh]undreds|[Dd]ozens|[Bb]illions)\sof\s")
+
+
+def _number(text: str | None) -> float | None:
+    if not text:
+        return None
+    low = text.lower()
+    if low in NUMBER_WORDS:
+        return NUMBER_WORDS[low]
+    if low in ("thousand",):
+        return 1000
+    if low == "decade":
+        return 10
+    return float(low.replace(",", ""))
+
+
+def _clean_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
+    collapsed = text.collapsed
+    date_spans = [(d.start, d.end) for d in dates]
+    for m in FIGURE.finditer(collapsed):
+        first = m.group("first")
+        if m.group("a") and first.lower() not in ("thousand", "decade", "dozen", "hundred"):
+            continue
+        if first.lower() in ("thousand", "decade", "dozen", "hundred") and not m.group("a"):
+            continue
+        start = m.start("qualifier") if m.group("qualifier") else m.start()
+        number_start = m.start("first")
+        if any(s <= number_start < e for s, e in date_spans):
+            continue
+        if re.fullmatch(YEAR, first) and not (m.group("percent1") or m.group("glued")):
+            continue  # a year
+        if re.search(r"\d:\d|\d\.\d\.\d", collapsed[max(0, number_start - 3) : m.end() + 3]):
+            continue  # a time or a section number
+        if re.search(r"(?:^|\s)[A-Z][\w’'\-]*\s$", collapsed[max(0, start - 30) : start]) and (
+            not m.group("qualifier")
+        ):
+            before = collapsed[max(0, start - 30) : start].split()[-1]
+            if not _sentence_start(text, start - len(before) - 1):
+                continue  # "Session 1", "Target 8.7": part of a name
+        percent = bool(m.group("percent1") or m.group("percent2"))
+        value = _number(first)
+        if m.group("scale1"):
+            value *= SCALES[m.group("scale1").strip().lower()]
+            if m.group("plus"):
+                value += float(m.group("plus"))
+        second = _number(m.group("second"))
+        if second is not None and m.group("scale2"):
+            second *= SCALES[m.group("scale2").strip().lower()]
+        end = m.end()
+        unit, unit_end = _unit_after(collapsed, end, percent, m.group("glued"))
+        if not unit:
+            continue
+        if first.lower() in NUMBER_WORDS and not re.match(r"[a-z]", unit):
+            pass
+        fields: dict = {}
+        qualifier = (m.group("qualifier") or "").lower()
+        role = QUALIFIERS.get(qualifier, "value")
+        if second is not None and second > value:
+            fields["min"], fields["max"] = _clean_number(value), _clean_number(second)
+        elif m.group("bound"):
+            bound = m.group("bound").split()[-1].lower()
+            fields["max" if bound in ("below", "under", "younger", "less") else "min"] = (
+                _clean_number(value)
+            )
+        elif m.group("glued") and "max" in unit.split():
+            fields["max"] = _clean_number(value)
+        else:
+            fields[role] = _clean_number(value)
+        wording = collapsed[start:unit_end].strip()
+        fields = {
+            "description": unit,
+            **fields,
+            "unit": "percent" if percent else unit,
+            "wording": wording,
+        }
+        pool.add("figures", f"{start}", fields, (start, unit_end))
+    for m in VAGUE.finditer(collapsed):
+        unit, unit_end = _unit_after(collapsed, m.end() - 1, False, None)
+        if not unit:
+            continue
+        wording = collapsed[m.start() : unit_end]
+        pool.add(
+            "figures",
+            f"{m.start()}",
+            {"description": unit, "unit": unit, "wording": wording},
+            (m.start(), unit_end),
+        )
+
+
+def _sentence_start(text: Text, offset: int) -> bool:
+    return text.sentence_of(max(0, offset + 1))[0] >= offset
+
+
+def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> tuple[str, int]:
+    """The words counted: up to four words after the number, to the first stop word."""
+    words = []
+    position = end
+    if glued:
+        words.append(glued)
+    for m in re.finditer(r"\s(\S+)", collapsed[end : end + 120]):
+        raw = m.group(1)
+        word = raw.strip(".,;:!?()“”\"")
+        low = word.lower()
+        if not word or low in STOP_WORDS or low in DETERMINERS or re.fullmatch(HONORIFIC, raw):
+            break
+        if low == "of" and not percent:
+            break
+        if low == "of" and words:
+            break
+        if re.fullmatch(r"\d[\d,.]*", word) and not (words and words[-1] == "of"):
+            break
+        words.append(word)
+        position = end + m.end(1) - (len(raw) - len(raw.rstrip(".,;:!?)”\"")))
+        if raw != raw.rstrip(".,;:!?)”\"") or len(words) >= 4:
+            break
+    if words and words[-1].lower() == "of":
+        words.pop()
+    unit = " ".join(words)
+    if percent:
+        return (unit and f"percent {unit}" or "percent"), max(position, end)
+    return unit, position
+
+
+# -- instruments ----------------------------------------------------------------------------
+
+
+def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
+    tokens = text.tokens
+    for index, token in enumerate(tokens):
+        kind = INSTRUMENT_HEADS.get(token.word)
+        if kind is None:
+            continue
+        if token.word == "Action" and not (
+            index >= 2 and tokens[index - 1].word == "to" and tokens[index - 2].word == "Call"
+        ):
+            continue
+        first = index if token.word != "Action" else index - 2
+        i = first - 1
+        while i >= 0 and not tokens[i].closes and first - i <= 8:
+            t = tokens[i]
+            if _is_cap(t) or (t.word in ("of", "on", "and", "for") and i > 0 and _is_cap(tokens[i - 1])):
+                first = i
+                i -= 1
+                continue
+            break
+        while first < index and tokens[first].word in CONNECTORS:
+            first += 1
+        if first == index and token.word not in ("Act",):
+            continue  # a bare "Framework": which one, the text does not say here
+        last = index
+        if not token.closes and index + 1 < len(tokens):
+            nxt = tokens[index + 1]
+            if re.fullmatch(r"\d+(?:\.\d+)*", nxt.word):
+                last = index + 1
+            elif nxt.word in ("of", "on", "for") and index + 2 < len(tokens):
+                j, end = index + 2, None
+                while j < len(tokens) and (
+                    _is_cap(tokens[j]) or re.fullmatch(YEAR, tokens[j].word) or tokens[j].word in ("the", "and", "of")
+                ):
+                    if _is_cap(tokens[j]) or re.fullmatch(YEAR, tokens[j].word):
+                        end = j
+                    if tokens[j].closes:
+                        break
+                    j += 1
+                if end is not None:
+                    last = end
+        label, start, end = _span_text(text, tokens, first, last)
+        if tokens[first].word in ORG_HEADS and tokens[first].word not in ("Alliance",):
+            continue
+        pool.add("instruments", normalize(label), {"label": label, "kind": kind}, (start, end))
+    for acronym, label in sorted(not_orgs.items()):
+        head = label.split()[-1]
+        if head in INSTRUMENT_HEADS:
+            c = pool.add("instruments", normalize(label), {"label": label, "kind": INSTRUMENT_HEADS[head]}, (0, 0))
+            c.mentions.remove((0, 0))
+            if acronym not in c.alt:
+                c.alt.append(acronym)
+            m = re.search(re.escape(label) + r"\s\(" + re.escape(acronym), text.collapsed)
+            if m:
+                c.mentions.append((m.start(), m.end() + 1))
+
+
+# -- the records ----------------------------------------------------------------------------
+
+MAX_QUOTES = 3
+
+
+def draft_records(text: str, known: list[KnownOrganization] | None = None) -> dict[str, list[dict]]:
+    """Candidate records per record type, in the curated format, each with its quotes."""
+    source = Text.of(text)
+    pool = Pool()
+    names = country_names()
+    find_countries(source, pool, names)
+    country_words = set(names) | {n.split()[-1] for n in names}
+    dates = find_dates(source)
+    find_people(source, pool)
+    not_orgs = find_organizations(source, pool, known or [], country_words)
+    find_events(source, pool, dates)
+    find_figures(source, pool, dates)
+    find_instruments(source, pool, not_orgs)
+    return _records(source, pool)
+
+
+def _quotes(text: Text, candidate: Candidate) -> list[dict]:
+    quotes: list[str] = []
+    for start, end in sorted(candidate.mentions):
+        quote = text.quote(start, end)
+        if quote and quote not in quotes:
+            quotes.append(quote)
+        if len(quotes) >= MAX_QUOTES:
+            break
+    return [{"quote": q} for q in quotes]
+
+
+def _records(text: Text, pool: Pool) -> dict[str, list[dict]]:
+    ids: set[str] = set()
+    org_ids: dict[str, str] = {}
+
+    def unique(base: str) -> str:
+        candidate, n = base, 2
+        while candidate in ids:
+            candidate, n = f"{base}-{n}", n + 1
+        ids.add(candidate)
+        return candidate
+
+    out: dict[str, list[dict]] = {name: [] for name in RECORD_FILES}
+    for c in sorted(pool.of("organizations"), key=lambda c: min(c.mentions)):
+        known = c.fields.get("known")
+        record_id = c.key if known else unique(slug(c.fields["label"]))
+        if known:
+            ids.add(record_id)
+        org_ids[normalize(c.fields["label"])] = record_id
+        if c.fields.get("acronym"):
+            org_ids.setdefault(normalize(c.fields["acronym"]), record_id)
+        record = {"id": record_id, "label": c.fields["label"]}
+        if c.fields.get("acronym") and c.fields["acronym"] != c.fields["label"]:
+            record["acronym"] = c.fields["acronym"]
+        record["kind"] = "unstated"
+        record["evidence"] = _quotes(text, c)
+        record["note"] = (
+            f"draft: already in the graph ({Path(known).name}); add the quotes there if they help"
+            if known
+            else "draft: check the name and set kind, country and parent from the report"
+        )
+        out["organizations"].append(record)
+    for c in sorted(pool.of("people"), key=lambda c: min(c.mentions)):
+        record = {"id": unique(slug(c.fields["name"])), "name": c.fields["name"]}
+        if c.fields.get("honorific"):
+            record["honorific"] = c.fields["honorific"]
+        if c.alt:
+            record["alt_names"] = list(c.alt)
+        record["evidence"] = _quotes(text, c)
+        posts = []
+        for post in c.posts:
+            organization = org_ids.get(normalize(post.get("organization", "")))
+            if organization is None:
+                continue
+            entry = {"title": post["title"], "organization": organization}
+            entry["evidence"] = [{"quote": post["quote"].lstrip(", ").strip()}]
+            if entry not in posts:
+                posts.append(entry)
+        if posts:
+            record["posts"] = posts
+        record["note"] = "draft: check the name's spelling against the agenda"
+        out["people"].append(record)
+    for c in sorted(pool.of("countries"), key=lambda c: min(c.mentions)):
+        record = {"id": unique(slug(c.fields["label"])), "label": c.fields["label"]}
+        if c.alt:
+            record["alt_labels"] = list(c.alt)
+        record |= {"iso2": c.fields["iso2"], "iso3": c.fields["iso3"], "beneficiary": False}
+        record["evidence"] = _quotes(text, c)
+        record["note"] = "draft: set beneficiary, and appears_as for a country that is not one"
+        out["countries"].append(record)
+    for c in sorted(pool.of("events"), key=lambda c: min(c.mentions)):
+        record = {"id": unique(slug(c.fields["label"] + " " + c.fields["date"]))}
+        record |= {k: v for k, v in c.fields.items()}
+        record["evidence"] = [{**q, "supports": ["date"]} for q in _quotes(text, c)]
+        record["note"] = "draft: check the event's name and kind; add place and organizers"
+        out["events"].append(record)
+    for c in sorted(pool.of("figures"), key=lambda c: min(c.mentions)):
+        record = {"id": unique(slug(c.fields["wording"]))} | c.fields
+        record["evidence"] = _quotes(text, c)
+        record["note"] = "draft: say what the number is about (about, stated_by)"
+        out["figures"].append(record)
+    for c in sorted(pool.of("instruments"), key=lambda c: min(c.mentions)):
+        record = {"id": unique(slug(c.fields["label"])), "label": c.fields["label"]}
+        if c.alt:
+            record["alt_labels"] = list(c.alt)
+        record["kind"] = c.fields["kind"]
+        record["evidence"] = _quotes(text, c)
+        record["note"] = "draft: check the kind; add issuer, status and year where stated"
+        out["instruments"].append(record)
+    return out
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def draft_yaml(records: list[dict], rtype: str) -> str:
+    header = (
+        f"# Draft {rtype} from copgraph draft: candidates, not facts. Move the ones the report\n"
+        "# states into curated/ (edit them there); delete the rest. Never read by the build.\n"
+    )
+    return header + yaml.safe_dump(
+        {rtype: records}, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+
+
+def write_drafts(drafts: dict[str, list[dict]], out_dir: Path) -> list[Path]:
+    """Write one YAML file per record type into ``out_dir`` (atomically, each)."""
+    from copgraph.build import write_atomic
+
+    if out_dir.name == "curated" or "curated" in out_dir.parts[-1:]:
+        raise ValueError(f"{out_dir}: drafts never go into curated/")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rtype in RECORD_FILES:
+        path = out_dir / f"{rtype}.yaml"
+        write_atomic(path, draft_yaml(drafts.get(rtype, []), rtype).encode("utf-8"))
+        written.append(path)
+    return written
