@@ -116,18 +116,26 @@ def main() -> None:
     text = source.read_text(encoding="utf-8")
     curated = curated_by_type(curated_dir)
     print(f"report: {source.relative_to(args.root)} ({len(text.splitlines())} lines)")
-    print(__doc__.split("Matching rules", 1)[1].split("Usage:")[0].rstrip().replace(
-        " (one candidate", "Matching rules (one candidate", 1))
+    print(
+        __doc__.split("Matching rules", 1)[1]
+        .split("Usage:")[0]
+        .rstrip()
+        .replace(" (one candidate", "Matching rules (one candidate", 1)
+    )
     print()
     failed = []
     for mode, known in (("cold", []), ("warm", load_known([curated_dir]))):
         started = time.perf_counter()
         drafts = draft_records(text, known)
         seconds = time.perf_counter() - started
-        print(f"{mode}: {'rules only' if not known else f'{len(known)} known organizations'}"
-              f", drafted in {seconds:.2f}s")
-        print(f"  {'type':<14} {'found':>6} {'drafts':>7} {'curated':>8} {'precision':>10} "
-              f"{'recall':>7}  target")
+        print(
+            f"{mode}: {'rules only' if not known else f'{len(known)} known organizations'}"
+            f", drafted in {seconds:.2f}s"
+        )
+        print(
+            f"  {'type':<14} {'found':>6} {'drafts':>7} {'curated':>8} {'precision':>10} "
+            f"{'recall':>7}  target"
+        )
         for rtype in TYPES:
             matched, n_drafts, n_curated = score(rtype, drafts[rtype], curated[rtype])
             precision = matched / n_drafts if n_drafts else 0.0
@@ -138,8 +146,10 @@ def main() -> None:
                 mark = f"recall >= {target:.0%} " + ("met" if recall >= target else "MISSED")
                 if mode == "cold" and recall < target:
                     failed.append(rtype)
-            print(f"  {rtype:<14} {matched:>6} {n_drafts:>7} {n_curated:>8} {precision:>10.0%} "
-                  f"{recall:>7.0%}  {mark}")
+            print(
+                f"  {rtype:<14} {matched:>6} {n_drafts:>7} {n_curated:>8} {precision:>10.0%} "
+                f"{recall:>7.0%}  {mark}"
+            )
         print()
     if failed:
         print(f"cold recall below target: {', '.join(failed)}")

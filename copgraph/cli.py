@@ -550,3 +550,7 @@ def coverage_command(root, strict) -> None:
 
 # Sub-commands that live in their own modules register themselves on `main`.
 from copgraph import cli_network  # noqa: E402,F401
+from copgraph.cli_reports import draft_command, new_report_command  # noqa: E402
+
+main.add_command(new_report_command)
+main.add_command(draft_command)

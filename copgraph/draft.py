@@ -40,7 +40,8 @@ ORG_HEADS = frozenset(
     "Authority Institute University Association Society Academy Centre Center Police Congress "
     "Government Secretariat Union Fund Organization Organisation Foundation Federation Hub "
     "Network Networks Firm Group Movement Telecommunity Branch Unit Court Parliament Assembly "
-    "Corporation Company Bank Coalition Alliance Board Directorate Division Senate".split()
+    "Corporation Company Bank Coalition Alliance Board Directorate Division Senate Offices "
+    "Ministries".split()
 )
 # organization heads that open a name ("Ministry of ...") rather than close it
 ORG_OPENERS = frozenset(
@@ -106,7 +107,8 @@ TITLE_WORDS = frozenset(
     "specialist member head chief lead expert professor envoy envoys undersecretary president "
     "chair chairman chairperson advisor adviser assistant deputy executive champion ambassador "
     "founder ceo counsellor counselor analyst researcher commissioner governor mayor "
-    "spokesperson leader focal".split()
+    "spokesperson leader focal supervisor patron rapporteur trustee fellow editor dean "
+    "principal judge secretary-general".split()
 )
 CONNECTORS = frozenset("of for and the on in to & against".split())
 DETERMINERS = frozenset("the a an this these that those its our their his her".split())
@@ -136,7 +138,8 @@ STOP_WORDS = frozenset(
     "with was were is are be been being has have had will would can could should may might "
     "to from in on at by for as and or but that which who whom whose than then so if when "
     "where while during after before since until about into over under per each every also "
-    "not only just this these those it its they their there here such same other was".split()
+    "not only just this these those it its they their there here such same other was now "
+    "forward around ago already still yet back away together alone worldwide".split()
 )
 MONTHS = {
     name: number
@@ -168,7 +171,10 @@ ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}s?$")
 # all-caps words that name no organization in any report (general abbreviations)
 GENERIC_ACRONYMS = frozenset(
     "ICT ICTS AI TV SIM SMS ID IT OK USA UK EU PDF FAQ CEO CTO NGO NGOS GDP URL HTTP HTTPS "
-    "WWW PM AM GMT UTC COVID SDG SDGS II III IV VI VII VIII IX XI XII".split()
+    "WWW PM AM GMT UTC COVID SDG SDGS II III IV VI VII VIII IX XI XII APAC EMEA LATAM "
+    # child-protection vocabulary, not bodies: (online) child sexual exploitation and abuse,
+    # child sexual abuse material, low- and middle-income countries, focus group discussion
+    "CSEA OCSEA CSAM LMIC LMICS FGD FGDS".split()
 )
 
 
@@ -212,6 +218,26 @@ class Text:
     collapsed: str
     tokens: list[Token]
     sentences: list[tuple[int, int]]
+    lines: list[int]  # the raw text's line of each token
+
+    def alone_on_line(self, index: int) -> bool:
+        """The token is the only one on its line of the raw text (a page number)."""
+        line = self.lines[index]
+        before = index > 0 and self.lines[index - 1] == line
+        after = index + 1 < len(self.lines) and self.lines[index + 1] == line
+        return not before and not after
+
+    def first_on_line(self, index: int) -> bool:
+        return index == 0 or self.lines[index - 1] != self.lines[index]
+
+    def index_at(self, offset: int) -> int:
+        import bisect
+
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    @property
+    def _starts(self) -> list[int]:
+        return self._token_starts
 
     @classmethod
     def of(cls, text: str) -> Text:
@@ -222,14 +248,17 @@ class Text:
             raw = m.group()
             word = raw.strip(".,;:!?()[]“”\"‘'’*•\uf0b7")
             if raw.endswith("’s") or raw.endswith("'s"):
-                word = raw.strip(".,;:!?()[]“”\"‘*")
+                word = raw.strip('.,;:!?()[]“”"‘*')
             tokens.append(Token(m.start(), m.end(), raw, word))
         starts = sorted(set(report._sentence_starts))
         spans = [
             (s, (starts[i + 1] - 1) if i + 1 < len(starts) else len(collapsed))
             for i, s in enumerate(starts)
         ]
-        return cls(collapsed, tokens, spans)
+        lines = [report.line_of(report._raw_offset[t.start]) for t in tokens]
+        text = cls(collapsed, tokens, spans, lines)
+        text._token_starts = [t.start for t in tokens]
+        return text
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         import bisect
@@ -247,7 +276,9 @@ class Text:
             s_end = min(s_end, end + room)
             while s_start > 0 and s_start < start and not self.collapsed[s_start - 1].isspace():
                 s_start += 1
-            while s_end < len(self.collapsed) and s_end > end and not self.collapsed[s_end].isspace():
+            while (
+                s_end < len(self.collapsed) and s_end > end and not self.collapsed[s_end].isspace()
+            ):
                 s_end -= 1
         return self.collapsed[s_start:s_end].strip()
 
@@ -342,7 +373,9 @@ def country_names() -> dict[str, tuple[str, str, str]]:
 
 def find_countries(text: Text, pool: Pool, names: dict[str, tuple[str, str, str]]) -> None:
     pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
+        r"(?<![\w-])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![\w-])"
     )
     for m in pattern.finditer(text.collapsed):
         short, iso2, iso3 = names[m.group(1)]
@@ -358,32 +391,68 @@ def find_countries(text: Text, pool: Pool, names: dict[str, tuple[str, str, str]
 
 # -- organizations --------------------------------------------------------------------------
 
+# capitalised words that start a sentence or a clause, not a name ("As China's State Council")
+LEADING_WORDS = frozenset(
+    "as in on at by for with from under through also besides moreover furthermore however "
+    "while when where since after before during both then thus today recently overall "
+    "collaborating".split()
+)
+
 
 def _is_cap(token: Token) -> bool:
-    return bool(CAP_TOKEN.match(token.word)) and token.word.lower() not in DETERMINERS
+    return (
+        bool(CAP_TOKEN.match(token.word))
+        and token.word.lower() not in DETERMINERS
+        and not token.opens
+        and "/" not in token.word
+    )
 
 
-def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int, int] | None:
-    """Token indexes [first, last] of the organization name around the head word at ``head``."""
+def _head_word(token: Token) -> str:
+    """The word without a possessive: "Society's" -> "Society"."""
+    return re.sub(r"(?:'s|’s)$", "", token.word)
+
+
+def _ends_name(token: Token, following: Token | None) -> bool:
+    """A word that closes a name of its own: an organization or instrument word not followed
+    by a capitalised word ("... Action Plan and Quad ..."), or a possessive."""
+    if _head_word(token) != token.word:
+        return True
+    head = token.word in ORG_HEADS or token.word in INSTRUMENT_HEADS
+    return head and not (following is not None and _is_cap(following))
+
+
+def _left_edge(
+    tokens: list[Token], head: int, stop_words: frozenset[str], countries: set[str]
+) -> int:
+    """Leftmost token of the capitalised run that ends at ``head`` (connectors inside)."""
     first = head
-    # leftwards: capitalised words (and connectors between them) up to a title or a stop
     i = head - 1
     while i >= 0:
         token = tokens[i]
-        if token.closes or token.word.lower() in TITLE_WORDS or token.word in ORG_OPENERS:
+        if token.closes or token.word.lower() in stop_words or _ends_name(token, tokens[i + 1]):
             break
-        if _is_cap(token) and not re.fullmatch(HONORIFIC, token.raw):
+        if re.fullmatch(HONORIFIC, token.raw):
+            break
+        if _is_cap(token):
             first = i
-            i -= 1
-            continue
-        if token.word.lower() in ("and", "&", "of", "for") and i > 0 and _is_cap(tokens[i - 1]):
-            if tokens[i - 1].closes:
-                break
-            i -= 1
-            continue
-        break
-    while first < head and tokens[first].word.lower() in CONNECTORS:
+        elif not (token.word.lower() in ("and", "&", "of", "for", "the") and i > 0):
+            break
+        elif token.word in ("and", "&") and (
+            ACRONYM.match(tokens[i - 1].word) or tokens[i - 1].word in countries
+        ):
+            break  # "ITU and the Government of ...": two names, not one
+        i -= 1
+    while first < head and (
+        tokens[first].word.lower() in CONNECTORS or tokens[first].word.lower() in LEADING_WORDS
+    ):
         first += 1
+    return first
+
+
+def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int, int]:
+    """Token indexes [first, last] of the organization name around the head word at ``head``."""
+    first = _left_edge(tokens, head, TITLE_WORDS, countries)
     last = head
     if tokens[head].closes:
         return first, last
@@ -399,6 +468,11 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
         end = None
         while j < len(tokens):
             token = tokens[j]
+            if token.opens:
+                break
+            if token.word == "in" and j + 1 < len(tokens) and tokens[j + 1].word in countries:
+                j += 1
+                continue
             if _is_cap(token) or token.word in ("of", "and", "&", "the", "for", "to", "on"):
                 if _is_cap(token):
                     end = j
@@ -416,51 +490,57 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
 
 
 def _list_continues(tokens: list[Token], j: int) -> bool:
-    """After a comma: capitalised words and connectors run on to "and (the) X" ("Transport,
-    Regional Development, Communications and the Arts")."""
+    """After a comma: short capitalised items run on to "and (the) X" ("Transport,
+    Regional Development, Communications and the Arts"); an acronym or another
+    organization word ends the name instead."""
+    item = 0
     for token in tokens[j : j + 10]:
         if token.word == "and":
             return True
-        if not (_is_cap(token) or token.word in ("the", "of")):
+        if ACRONYM.match(token.word) or token.word in ORG_HEADS or token.opens:
             return False
+        if _is_cap(token) or token.word in ("the", "of"):
+            item += 1
+            if item > 3:
+                return False
+            if token.raw.endswith(","):
+                item = 0
+            continue
+        return False
     return False
 
 
 def _span_text(text: Text, tokens: list[Token], first: int, last: int) -> tuple[str, int, int]:
-    start = tokens[first].start + (len(tokens[first].raw) - len(tokens[first].raw.lstrip("(“\"‘")))
+    start = tokens[first].start + (len(tokens[first].raw) - len(tokens[first].raw.lstrip('(“"‘')))
     raw = tokens[last].raw
-    end = tokens[last].start + len(raw.rstrip(".,;:!?)]”\"’")) if raw.rstrip(".,;:!?)]”\"’") else tokens[last].end
+    trimmed = raw.rstrip('.,;:!?)]”"’')
     if raw.endswith("’s") or raw.endswith("'s"):
-        end = tokens[last].end
+        trimmed = raw
+    end = tokens[last].start + len(trimmed) if trimmed else tokens[last].end
     return text.collapsed[start:end], start, end
 
 
 def _initials_match(acronym: str, words: list[str]) -> bool:
-    """The acronym's letters, in order, are initials of the words, the first being the first."""
-    letters = acronym.rstrip("s").replace("&", "").lower()
+    """The acronym's letters, in order, are initials of the words, the first being the first,
+    and at most one capitalised word is left unspelled ("..., Indonesia (MOWECP)")."""
+    letters = re.sub(r"s$", "", acronym).replace("&", "").lower()
+    words = [part for w in words for part in w.split("-")]
     initials = [w[0].lower() for w in words if w and w[0].isalnum()]
     if not letters or not initials or initials[0] != letters[0]:
         return False
-    position = 0
-    for initial in initials:
+    position, used_capitals = 0, 0
+    for word, initial in zip([w for w in words if w and w[0].isalnum()], initials, strict=True):
         if position < len(letters) and initial == letters[position]:
             position += 1
-    unused_capitals = sum(1 for w in words if w[:1].isupper()) - position
-    return position == len(letters) and unused_capitals <= 1
+            used_capitals += word[0].isupper()
+    capitals = sum(1 for w in words if w[:1].isupper())
+    return position == len(letters) and capitals - used_capitals <= 1
 
 
-def _acronym_after(tokens: list[Token], last: int, words: list[str]) -> tuple[str, int] | None:
-    """An acronym right after a name, "(ACR)", ", ACR" or " ACR", that spells the name."""
-    for j in (last + 1,):
-        if j >= len(tokens):
-            return None
-        token = tokens[j]
-        if ACRONYM.match(token.word) and (
-            token.opens or tokens[last].raw.endswith(",") or not tokens[last].closes
-        ):
-            if _initials_match(token.word, words):
-                return token.word, j
-    return None
+def _strip_possessive(label: str, countries: set[str]) -> str:
+    """ "Fiji's Online Safety Commission" -> "Online Safety Commission"."""
+    m = re.match(r"^(\S+?)(?:'s|’s)\s(.+)$", label)
+    return m.group(2) if m and m.group(1) in countries else label
 
 
 def find_organizations(
@@ -469,83 +549,170 @@ def find_organizations(
     """Organizations by name pattern, by expansion of an acronym and by known name.
 
     Returns the acronyms found spelled out as something that is not an organization
-    (a programme, a law), so that their bare use is not taken for one.
+    (a programme, a law, "focus group discussions"), so their bare use is not taken for one.
     """
     tokens = text.tokens
     known_by_name = {normalize(n): k for k in known for n in k.names}
     not_orgs: dict[str, str] = {}
 
     def add(label: str, start: int, end: int, acronym: str | None = None) -> Candidate:
-        label = re.sub(r"^(?:the|The)\s", "", label)
+        label = _strip_possessive(re.sub(r"^(?:the|The)\s", "", label), countries)
         hit = known_by_name.get(normalize(label))
         if hit is not None:
             c = pool.add("organizations", hit.id, _known_fields(hit), (start, end))
         else:
             c = pool.add("organizations", normalize(label), {"label": label}, (start, end))
-        if acronym and not c.fields.get("acronym"):
+        if acronym and not c.fields.get("acronym") and normalize(acronym) != normalize(label):
             c.fields["acronym"] = acronym
         return c
 
-    # 1. names built around an organization word: "Ministry of ...", "... Commission"
-    seen: set[tuple[int, int]] = set()
-    for index, token in enumerate(tokens):
-        if token.word not in ORG_HEADS:
-            continue
-        span = _org_span(tokens, index, countries)
-        if span is None or span in seen:
-            continue
-        first, last = span
-        if last == first and token.word in ORG_OPENERS | {"Government"}:
-            continue  # "the Ministry", "the Government": which one the text does not say here
-        seen.add(span)
-        label, start, end = _span_text(text, tokens, first, last)
-        words = label.replace(",", " ").split()
-        if len(words) < 2 or len(words) > 16:
-            continue
-        found = _acronym_after(tokens, last, words)
-        add(label, start, end, found[0] if found else None)
-        # "Australian Government Department of X": the government and the department apart
-        for inner in range(first + 1, last + 1):
-            if tokens[inner].word in ORG_OPENERS and tokens[inner + 1 : inner + 2] and tokens[
-                inner + 1
-            ].word in ("of", "for", "on"):
-                before = _span_text(text, tokens, first, inner - 1)
-                if tokens[inner - 1].word in ORG_HEADS and len(before[0].split()) >= 2:
-                    add(*before)
-                rest = _span_text(text, tokens, inner, last)
-                add(rest[0], rest[1], rest[2], found[0] if found else None)
-                break
-
-    # 2. "Full Name (ACR)" for any capitalised name: an organization if it has an org word
+    # 1. "Full Name (ACR)": the shortest run of words before it whose initials spell it
+    expansions: dict[int, str] = {}  # token index of the name's last word -> acronym
     for index, token in enumerate(tokens):
         if not (token.opens and ACRONYM.match(token.word)) or index == 0:
             continue
-        j = index - 1
         words: list[int] = []
+        j = index - 1
         while j >= 0 and len(words) < 14:
             t = tokens[j]
-            if t.closes and j != index - 1 and not t.raw.endswith(","):
+            if (t.closes and j != index - 1 and not t.raw.endswith(",")) or t.opens:
                 break
-            if _is_cap(t) or t.word in CONNECTORS:
+            if re.fullmatch(r"[^\W\d_][\w’'\-]*", t.word):
                 words.insert(0, j)
                 j -= 1
                 continue
             break
-        # the shortest tail of those words whose initials spell the acronym
         for k in range(len(words) - 1, -1, -1):
             if tokens[words[k]].word in CONNECTORS:
                 continue
-            names = [tokens[w].word for w in words[k:]]
-            if _initials_match(token.word, names):
+            spelled = [tokens[w].word for w in words[k:]]
+            if _initials_match(token.word, spelled):
                 label, start, end = _span_text(text, tokens, words[k], index - 1)
                 label = label.rstrip(",")
-                if any(tokens[w].word in ORG_HEADS for w in words[k:]):
-                    add(label, start, end, token.word)
+                capitalised = all(
+                    _is_cap(tokens[w]) or tokens[w].word in CONNECTORS for w in words[k:]
+                )
+                if capitalised and any(tokens[w].word in ORG_HEADS for w in words[k:]):
+                    # "..., Indonesia (MOWECP)": the name without the country after it
+                    label = (
+                        re.sub(
+                            r",\s(?:" + "|".join(map(re.escape, sorted(countries))) + r")$",
+                            "",
+                            label,
+                        )
+                        if "," in label
+                        else label
+                    )
+                    add(label, start, start + len(label), token.word)
+                    expansions[index - 1] = token.word
                 else:
                     not_orgs.setdefault(token.word, label)
                 break
 
-    # 3. names the graph already holds (labels, acronyms, alternative labels)
+    # 2. names built around an organization word: "Ministry of ...", "... Commission"
+    covered: set[int] = set()
+    for index, token in enumerate(tokens):
+        possessive = _head_word(token) != token.word
+        if _head_word(token) not in ORG_HEADS and token.word != "International":
+            continue
+        if index in covered:
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            following is not None
+            and not possessive
+            and not token.closes
+            and _is_cap(following)
+            and following.word not in countries
+        ):
+            continue  # "Focus Group Discussions": the word qualifies another
+        if token.word == "International" and (
+            index == 0 or not ACRONYM.match(tokens[index - 1].word)
+        ):
+            continue  # "ECPAT International", not "International Telecommunication ..."
+        if possessive:
+            first, last = _left_edge(tokens, index, TITLE_WORDS, countries), index
+        else:
+            first, last = _org_span(tokens, index, countries)
+        if last == first and token.word in ORG_OPENERS | {"Government"}:
+            continue  # "the Ministry", "the Government": which one the text does not say here
+        covered.update(range(first, last + 1))
+        # "Australian Government Department of X": the government and the department apart
+        parts = [(first, last)]
+        for inner in range(first + 1, last + 1):
+            if (
+                tokens[inner].word in ORG_OPENERS
+                and tokens[inner - 1].word in ORG_HEADS
+                and tokens[inner + 1 : inner + 2]
+                and tokens[inner + 1].word in ("of", "for", "on")
+            ):
+                parts = [(first, inner - 1), (inner, last)]
+                break
+        if (
+            len(parts) == 1
+            and first < index < last
+            and tokens[last].word in ORG_HEADS
+            and tokens[index + 1].word in ("of", "for")
+        ):
+            # "X Research Institute of Y University": two organizations, each with its word
+            start_of_second = index + 2 + (tokens[index + 2].word.lower() == "the")
+            parts = [(first, index), (start_of_second, last)]
+        for part_first, part_last in parts:
+            label, start, end = _span_text(text, tokens, part_first, part_last)
+            if possessive and part_last == index:
+                label = _head_word(Token(0, 0, label, label))
+                end = start + len(label)
+            words = label.replace(",", " ").split()
+            if len(words) < 2 or len(words) > 16:
+                continue
+            acronym = expansions.get(part_last)
+            nxt = tokens[part_last + 1] if part_last + 1 < len(tokens) else None
+            if acronym is None and nxt is not None and ACRONYM.match(nxt.word) and not nxt.opens:
+                if _initials_match(nxt.word, [w for w in words if w[:1].isupper()]):
+                    acronym = nxt.word  # "Asia-Pacific Telecommunity APT"
+            add(label, start, end, acronym)
+
+    # 3. an acronym or a brand-like word before a country: "UNICEF Mongolia", "GovTech Bhutan",
+    # "UNICEF in Pakistan", "organized by Telenor Pakistan"
+    for index, token in enumerate(tokens[:-2]):
+        nxt = tokens[index + 1]
+        brand = ACRONYM.match(token.word) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", token.word)
+        after_by = index > 0 and tokens[index - 1].word in ("by", "with") and _is_cap(token)
+        last = index + 1
+        if brand and nxt.word == "in" and tokens[index + 2].word in countries:
+            last = index + 2
+        if (
+            (brand or after_by)
+            and not token.closes
+            and tokens[last].word in countries
+            and token.word not in not_orgs
+            and token.word.upper() not in GENERIC_ACRONYMS
+        ):
+            label, start, end = _span_text(text, tokens, index, last)
+            add(label, start, end)
+
+    # a country's government: "the government of Australia", "Philippine government"
+    for m in re.finditer(
+        r"\b([Gg]overnment of (?:the )?([A-Z][\w-]+(?: [A-Z][\w-]+)?))", text.collapsed
+    ):
+        if m.group(2) in countries:
+            add(m.group(1), m.start(1), m.end(1))
+    for m in re.finditer(r"\b(([A-Z][a-z]{4,}) [Gg]overnment)\b", text.collapsed):
+        adjective = m.group(2)
+        if adjective not in countries and any(
+            c.startswith(adjective[:5]) and " " not in c for c in countries
+        ):
+            add(m.group(1), m.start(1), m.end(1))
+
+    # lower-case bodies: "the national working group", "a drafting committee of X"
+    for m in LOWER_CASE_BODY.finditer(text.collapsed):
+        modifiers = m.group("modifiers").split()
+        if not modifiers or all(w.lower() in VAGUE_MODIFIERS for w in modifiers):
+            continue
+        label = re.sub(r"(?:\s(?:of|for|on|the))+$", "", m.group("body").strip())
+        add(label, m.start("body"), m.start("body") + len(label))
+
+    # 4. names the graph already holds (labels, acronyms, alternative labels)
     for hit in known:
         for name in hit.names:
             if len(name) < 2:
@@ -555,38 +722,59 @@ def find_organizations(
             for m in pattern.finditer(text.collapsed):
                 pool.add("organizations", hit.id, _known_fields(hit), (m.start(), m.end()))
 
-    # 4. acronyms standing alone, not spelled out as something else
-    for token in tokens:
+    # 5. acronyms standing alone, not spelled out as something else
+    by_acronym = {
+        c.fields["acronym"]: c for c in pool.of("organizations") if c.fields.get("acronym")
+    }
+    for index, token in enumerate(tokens):
         word = token.word
-        if (
+        if not (
             ACRONYM.match(word)
             and sum(c.isupper() for c in word) >= 2
             and word.upper().rstrip("S") not in GENERIC_ACRONYMS
+            and word.rstrip("s") not in not_orgs
             and word not in not_orgs
             and word not in countries
         ):
-            existing = [
-                c for c in pool.of("organizations") if c.fields.get("acronym") == word
-            ]
-            if existing:
-                existing[0].mentions.append((token.start, token.start + len(word)))
-            elif _standalone(text, token):
-                add(word, token.start, token.start + len(word))
+            continue
+        if word in by_acronym:
+            by_acronym[word].mentions.append((token.start, token.start + len(word)))
+        elif _standalone(text, index):
+            add(word, token.start, token.start + len(word))
     return not_orgs
 
 
-def _standalone(text: Text, token: Token) -> bool:
-    """An acronym used as a name (followed by punctuation, a verb or a country), not as a
-    modifier of the word after it ("COP guidelines")."""
-    index = text.tokens.index(token)
-    if token.closes or index + 1 >= len(text.tokens):
-        return True
-    after = text.tokens[index + 1].word
-    return after in ("and", "or", "is", "was", "has", "have", "will", "to", "as", "in") or (
-        after[:1].isupper() and not ACRONYM.match(after) and after.lower() not in TITLE_WORDS
-        and after not in ORG_HEADS and after not in INSTRUMENT_HEADS and after not in ("Day",)
-        and False
-    )
+LOWER_CASE_BODY = re.compile(
+    r"(?:\b(?:the|a|an|its|their)\s)(?P<body>(?P<modifiers>(?:(?!(?:the|a|an|of|in|on|to|"
+    r"with|by|for|was|is|has|and\sthe)\b)[A-Za-z][\w-]*\s(?:and\s)?){1,4})"
+    r"(?:task\sforce|working\sgroup|committee|department|commission|council)"
+    r"(?:\s(?:of|for|on)\s(?:the\s|a\s)?(?:[A-Z][\w’'-]*\s?(?:(?:of|for|on|the)\s){0,2}){1,10})?)"
+    r"(?![\w-])"
+)
+# modifiers that say which kind of body, not which body
+VAGUE_MODIFIERS = frozenset("government other relevant all some such new first key main".split())
+
+
+def _standalone(text: Text, index: int) -> bool:
+    """An acronym used as a name: one of a list of names, or the subject or object of a
+    verb, more than once; not only as a modifier of the word after it ("COP guidelines")."""
+    word = text.tokens[index].word
+    uses = 0
+    for i, token in enumerate(text.tokens):
+        if token.word != word:
+            continue
+        after = text.tokens[i + 1].word if i + 1 < len(text.tokens) else ""
+        before = text.tokens[i - 1] if i > 0 else None
+        in_list = (
+            token.raw.endswith(",")
+            or after in ("and", "or")
+            or (before is not None and (before.raw.endswith(",") or before.word in ("and", "or")))
+        )
+        if in_list or after in ("is", "was", "has", "have", "will", "to", "as", "in", "and"):
+            uses += 1
+        if before is not None and before.word in ("with", "by", "from", "between"):
+            uses += 1
+    return uses >= 2
 
 
 def _known_fields(hit: KnownOrganization) -> dict:
@@ -595,7 +783,7 @@ def _known_fields(hit: KnownOrganization) -> dict:
 
 # -- people ---------------------------------------------------------------------------------
 
-NAME_TOKEN = r"(?:[A-Z][a-z\u00c0-\u024f’'\-]*|[A-Z](?=\s))"
+NAME_TOKEN = r"(?:[A-Z][a-z\u00c0-\u024f’']*(?:-[A-Z]?[a-z\u00c0-\u024f’']+)*|[A-Z](?=\s))"
 PERSON = re.compile(
     rf"(?<![\w.])(?P<honorific>{HONORIFIC})\s(?P<name>{NAME_TOKEN}(?:\s{NAME_TOKEN}){{0,4}})"
     rf"(?![\w])"
@@ -614,10 +802,15 @@ def find_people(text: Text, pool: Pool) -> None:
     for m in ROLE_NAME.finditer(text.collapsed):
         found.append(("", m.group("name"), m.start("name"), m.end("name")))
     found.sort(key=lambda f: f[2])
-    full = {}
-    for honorific, name, _, _ in found:
+    full: dict[str, str] = {}
+    for _, name, _, _ in found:
         if len(name.split()) >= 2:
             full.setdefault(normalize(name), name)
+    # "Humaun Kabir" within "A S M Humaun Kabir": the longer is the name
+    for key in list(full):
+        longer = [k for k in full if k != key and set(key.split()) < set(k.split())]
+        if len(longer) == 1:
+            del full[key]
     for honorific, name, start, end in found:
         key = normalize(name)
         if key not in full:
@@ -627,17 +820,26 @@ def find_people(text: Text, pool: Pool) -> None:
                 continue
             key = owners[0]
         candidate = pool.add("people", key, {"name": full[key]}, (start, end))
-        if honorific and "honorific" not in candidate.fields:
-            candidate.fields["honorific"] = honorific.replace("H. E.", "H.E.")
+        honorific = honorific.replace("H. E.", "H.E.")
+        current = candidate.fields.get("honorific")
+        if honorific and (current is None or (honorific == current + ".")):
+            candidate.fields["honorific"] = honorific  # "Dr." over "Dr" where both occur
         written = f"{honorific} {name}".strip()
         canonical = f"{candidate.fields.get('honorific', '')} {full[key]}".strip()
-        if written != canonical and name != full[key] or (
-            written != canonical and honorific and honorific != candidate.fields.get("honorific")
+        if (
+            written != canonical
+            and name != full[key]
+            or (
+                written != canonical
+                and honorific
+                and honorific != candidate.fields.get("honorific")
+            )
         ):
             if written not in candidate.alt:
                 candidate.alt.append(written)
         post = _post_after(text, end)
         if post and post not in candidate.posts:
+            post["name_start"] = start
             candidate.posts.append(post)
 
 
@@ -653,7 +855,9 @@ def _post_after(text: Text, end: int) -> dict | None:
         rf"highlighted|emphasized|stressed|delivered|started|opened|concluded)\b|[\uf0b7•]",
         window,
     )[0]
-    segments = [s.strip() for s in re.split(r",\s|\sat\s(?:the\s)?", window) if s.strip()]
+    parts = window.split(", ")
+    head = re.split(r"\sat\s(?:the\s)?", parts[0], maxsplit=1)
+    segments = [s.strip() for s in head + parts[1:] if s.strip()]
     if not segments:
         return None
     title = segments[0].rstrip(".")
@@ -663,20 +867,26 @@ def _post_after(text: Text, end: int) -> dict | None:
         return None
     organization = None
     for segment in segments[1:]:
-        segment = segment.rstrip(".")
+        segment = re.sub(r"^(?:the|The)\s", "", segment.rstrip("."))
         words = segment.split()
         if not words or not words[0][:1].isupper() or len(words) > 12:
             break
+        if any(w.lower() in TITLE_WORDS for w in words) and not any(w in ORG_HEADS for w in words):
+            continue  # a second title: "Coordinator, Data Management Officer"
         if all(CAP_TOKEN.match(w) or w in CONNECTORS for w in words):
-            organization = re.sub(r"^(?:the|The)\s", "", segment)
+            # "APAC GSMA": a region's abbreviation before the name is not part of it
+            generic = "|".join(sorted(GENERIC_ACRONYMS))
+            organization = re.sub(rf"^(?:{generic})\s", "", segment)
             break
     if title.lower().startswith("the "):
         title = title[4:]
     post = {"title": title}
     if organization:
         post["organization"] = organization
+        at = text.collapsed.find(organization, end)
+        post["span"] = (at, at + len(organization))
     quote_end = end + 1 + len(window)
-    post["quote"] = text.collapsed[end - 0 : quote_end]
+    post["quote"] = text.collapsed[end:quote_end]
     return post
 
 
@@ -768,7 +978,11 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             continue
         if kind == "launch":
             first, last = index, _launch_object_end(tokens, index)
-            label = "Launch of " + _span_text(text, tokens, index + 1, last)[0] if last > index else None
+            label = (
+                "Launch of " + _span_text(text, tokens, index + 1, last)[0]
+                if last > index
+                else None
+            )
             if not label:
                 continue
         else:
@@ -780,7 +994,12 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
         fields = {"label": label, "kind": kind, "date": date.date}
         if date.end_date:
             fields["end"] = date.end_date
-        pool.add("events", f"{normalize(label)}|{date.date}", fields, (min(start, date.start), max(end, date.end)))
+        pool.add(
+            "events",
+            f"{normalize(label)}|{date.date}",
+            fields,
+            (min(start, date.start), max(end, date.end)),
+        )
 
 
 def _distance(date: DateMention, start: int, end: int) -> int:
@@ -799,14 +1018,20 @@ def _event_span(tokens: list[Token], index: int) -> tuple[int, int]:
         if t.closes:
             break
         low = t.word.lower()
-        if _is_cap(t) or re.fullmatch(rf"\d+{ORDINAL}|first|second|third|national|regional|"
-                                      rf"international|annual|global|expert|task|force|group|"
-                                      rf"focus|consultative|online|virtual|joint|high-level", low):
+        if _is_cap(t) or re.fullmatch(
+            rf"\d+{ORDINAL}|first|second|third|national|regional|"
+            rf"international|annual|global|expert|task|force|group|"
+            rf"focus|consultative|online|virtual|joint|high-level",
+            low,
+        ):
             first = i
             i -= 1
             continue
-        if low in ("in", "of", "for", "on", "and") and i > 0 and _is_cap(tokens[i - 1]) and _is_cap(
-            tokens[i + 1]
+        if (
+            low in ("in", "of", "for", "on", "and")
+            and i > 0
+            and _is_cap(tokens[i - 1])
+            and _is_cap(tokens[i + 1])
         ):
             i -= 1
             continue
@@ -818,7 +1043,9 @@ def _event_span(tokens: list[Token], index: int) -> tuple[int, int]:
     if not tokens[index].closes:
         if i < len(tokens) and tokens[i].word in ("on", "of", "for"):
             j, end = i + 1, None
-            while j < len(tokens) and (_is_cap(tokens[j]) or tokens[j].word in ("and", "of", "the")):
+            while j < len(tokens) and (
+                _is_cap(tokens[j]) or tokens[j].word in ("and", "of", "the")
+            ):
                 if _is_cap(tokens[j]):
                     end = j
                 if tokens[j].closes:
@@ -850,6 +1077,11 @@ def _launch_object_end(tokens: list[Token], index: int) -> int:
 
 # -- figures --------------------------------------------------------------------------------
 
+# nouns that end like adverbs or verbs but name what is counted
+UNIT_NOUNS_ENDING_LIKE_VERBS = frozenset(
+    "meeting meetings training trainings building buildings family setting settings "
+    "hearing hearings reading readings briefing briefings offering offerings".split()
+)
 QUALIFIERS = {
     "over": "min",
     "more than": "min",
@@ -874,7 +1106,7 @@ QUALIFIERS = {
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SPELLED = "|".join(NUMBER_WORDS)
 FIGURE = re.compile(
-    rf"(?<![\w.,:/\-])(?:(?P<qualifier>{'|'.join(sorted(QUALIFIERS, key=len, reverse=True))})\s)?"
+    rf"(?<![\w.,:/\-%])(?:(?P<qualifier>{'|'.join(sorted(QUALIFIERS, key=len, reverse=True))})\s)?"
     rf"(?:(?P<a>a)\s)?"
     rf"(?P<first>{NUMBER}|{SPELLED}|thousand|decade)"
     rf"(?P<scale1>\s(?:hundred|thousand|million|billion))?"
@@ -882,7 +1114,7 @@ FIGURE = re.compile(
     rf"(?P<percent1>\s?%|\sper\s?cent)?"
     rf"(?:\s?(?:-|–|to)\s?(?P<second>{NUMBER}|{SPELLED})(?P<scale2>\s(?:million|billion|thousand))?"
     rf"(?P<percent2>\s?%|\sper\s?cent)?)?"
-    rf"(?P<glued>[a-z]+)?"
+    rf"(?P<glued>(?:-[a-z]+)+|[a-z]+)?"
     rf"(?P<bound>\s(?:and|or)\s(?:below|under|above|over|older|younger|more|less))?"
     rf"(?![\w%])",
     re.IGNORECASE,
@@ -907,11 +1139,26 @@ def _clean_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+YEARLESS_DATE = re.compile(rf"\b\d{{1,2}}{ORDINAL}?(?:\s?[-–]\s?\d{{1,2}}{ORDINAL}?)?\s{MONTH}\b")
+URL = re.compile(r"\S*(?:://|www\.|%20|\.aspx|\.html?)\S*")
+
+
 def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
     collapsed = text.collapsed
     date_spans = [(d.start, d.end) for d in dates]
+    date_spans += [(m.start(), m.end()) for m in YEARLESS_DATE.finditer(collapsed)]
+    date_spans += [(m.start(), m.end()) for m in URL.finditer(collapsed)]
     for m in FIGURE.finditer(collapsed):
         first = m.group("first")
+        index = text.index_at(m.start("first"))
+        if text.alone_on_line(index):
+            continue  # a page number
+        if text.first_on_line(index) and re.match(
+            r"\d[\d.]*\.?\s[A-Z“\"]", collapsed[m.start("first") :]
+        ):
+            continue  # a numbered heading: "4.2 Session 1", "5. Full Agenda"
+        if (m.group("glued") or "").lower() in ("st", "nd", "rd", "th"):
+            continue  # an ordinal: "2nd ASEAN ICT Forum"
         if m.group("a") and first.lower() not in ("thousand", "decade", "dozen", "hundred"):
             continue
         if first.lower() in ("thousand", "decade", "dozen", "hundred") and not m.group("a"):
@@ -934,13 +1181,17 @@ def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
         value = _number(first)
         if m.group("scale1"):
             value *= SCALES[m.group("scale1").strip().lower()]
-            if m.group("plus"):
-                value += float(m.group("plus"))
+        if m.group("plus") and value in (100, 1000) and m.group("a"):
+            value += float(m.group("plus"))  # "a thousand 600"
+        elif m.group("plus"):
+            continue
         second = _number(m.group("second"))
         if second is not None and m.group("scale2"):
             second *= SCALES[m.group("scale2").strip().lower()]
         end = m.end()
         unit, unit_end = _unit_after(collapsed, end, percent, m.group("glued"))
+        if not unit and re.search(r"\baged?\s$", collapsed[max(0, start - 5) : start]):
+            unit, unit_end = "years of age", end  # "children aged 9-12"
         if not unit:
             continue
         if first.lower() in NUMBER_WORDS and not re.match(r"[a-z]", unit):
@@ -989,12 +1240,22 @@ def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> t
     words = []
     position = end
     if glued:
-        words.append(glued)
+        words.append(glued.lstrip("-"))
+    if end < len(collapsed) and not collapsed[end].isspace():
+        return (" ".join(words), position) if not percent else ("percent", position)
     for m in re.finditer(r"\s(\S+)", collapsed[end : end + 120]):
         raw = m.group(1)
-        word = raw.strip(".,;:!?()“”\"")
+        word = raw.strip('.,;:!?()“”"')
         low = word.lower()
         if not word or low in STOP_WORDS or low in DETERMINERS or re.fullmatch(HONORIFIC, raw):
+            break
+        if raw[0] in '([“"\uf0b7•' or raw[0].isdigit():
+            break
+        if words and (
+            re.search(r"(?:ly|ed|ing)$", low)
+            and low not in UNIT_NOUNS_ENDING_LIKE_VERBS
+            or (word[0].isupper() and words[-1][:1].islower())
+        ):
             break
         if low == "of" and not percent:
             break
@@ -1003,8 +1264,8 @@ def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> t
         if re.fullmatch(r"\d[\d,.]*", word) and not (words and words[-1] == "of"):
             break
         words.append(word)
-        position = end + m.end(1) - (len(raw) - len(raw.rstrip(".,;:!?)”\"")))
-        if raw != raw.rstrip(".,;:!?)”\"") or len(words) >= 4:
+        position = end + m.end(1) - (len(raw) - len(raw.rstrip('.,;:!?)”"')))
+        if raw != raw.rstrip('.,;:!?)”"') or len(words) >= 4:
             break
     if words and words[-1].lower() == "of":
         words.pop()
@@ -1031,7 +1292,9 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
         i = first - 1
         while i >= 0 and not tokens[i].closes and first - i <= 8:
             t = tokens[i]
-            if _is_cap(t) or (t.word in ("of", "on", "and", "for") and i > 0 and _is_cap(tokens[i - 1])):
+            if _is_cap(t) or (
+                t.word in ("of", "on", "and", "for") and i > 0 and _is_cap(tokens[i - 1])
+            ):
                 first = i
                 i -= 1
                 continue
@@ -1048,7 +1311,9 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
             elif nxt.word in ("of", "on", "for") and index + 2 < len(tokens):
                 j, end = index + 2, None
                 while j < len(tokens) and (
-                    _is_cap(tokens[j]) or re.fullmatch(YEAR, tokens[j].word) or tokens[j].word in ("the", "and", "of")
+                    _is_cap(tokens[j])
+                    or re.fullmatch(YEAR, tokens[j].word)
+                    or tokens[j].word in ("the", "and", "of")
                 ):
                     if _is_cap(tokens[j]) or re.fullmatch(YEAR, tokens[j].word):
                         end = j
@@ -1064,7 +1329,12 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
     for acronym, label in sorted(not_orgs.items()):
         head = label.split()[-1]
         if head in INSTRUMENT_HEADS:
-            c = pool.add("instruments", normalize(label), {"label": label, "kind": INSTRUMENT_HEADS[head]}, (0, 0))
+            c = pool.add(
+                "instruments",
+                normalize(label),
+                {"label": label, "kind": INSTRUMENT_HEADS[head]},
+                (0, 0),
+            )
             c.mentions.remove((0, 0))
             if acronym not in c.alt:
                 c.alt.append(acronym)
@@ -1088,10 +1358,50 @@ def draft_records(text: str, known: list[KnownOrganization] | None = None) -> di
     dates = find_dates(source)
     find_people(source, pool)
     not_orgs = find_organizations(source, pool, known or [], country_words)
+    add_post_organizations(pool, known or [], country_words)
+    merge_extended_names(pool)
     find_events(source, pool, dates)
     find_figures(source, pool, dates)
     find_instruments(source, pool, not_orgs)
     return _records(source, pool)
+
+
+def add_post_organizations(pool: Pool, known: list[KnownOrganization], countries: set[str]):
+    """The organization named after a person's title is an organization candidate too."""
+    by_name: dict[str, Candidate] = {}
+    for c in pool.of("organizations"):
+        by_name[normalize(c.fields["label"])] = c
+        if c.fields.get("acronym"):
+            by_name.setdefault(normalize(c.fields["acronym"]), c)
+    known_by_name = {normalize(n): k for k in known for n in k.names}
+    for person in pool.of("people"):
+        for post in person.posts:
+            name = post.get("organization")
+            if not name or name in countries or "span" not in post:
+                continue
+            key = normalize(name)
+            if key in by_name:
+                by_name[key].mentions.append(post["span"])
+                continue
+            hit = known_by_name.get(key)
+            if hit is not None:
+                by_name[key] = pool.add("organizations", hit.id, _known_fields(hit), post["span"])
+            else:
+                by_name[key] = pool.add("organizations", key, {"label": name}, post["span"])
+
+
+def merge_extended_names(pool: Pool) -> None:
+    """ "X Welcome Remarks" where "X" is a candidate too: a heading run into a name; one."""
+    organizations = pool.of("organizations")
+    labels = {normalize(c.fields["label"]): c for c in organizations}
+    for c in organizations:
+        words = normalize(c.fields["label"]).split()
+        for cut in (1, 2):
+            shorter = " ".join(words[:-cut])
+            if len(words) - cut >= 2 and shorter in labels and labels[shorter] is not c:
+                labels[shorter].mentions.extend(c.mentions)
+                del pool.by_key[("organizations", c.key)]
+                break
 
 
 def _quotes(text: Text, candidate: Candidate) -> list[dict]:
@@ -1143,15 +1453,19 @@ def _records(text: Text, pool: Pool) -> dict[str, list[dict]]:
         if c.alt:
             record["alt_names"] = list(c.alt)
         record["evidence"] = _quotes(text, c)
-        posts = []
+        posts: dict[tuple[str, str], dict] = {}
         for post in c.posts:
             organization = org_ids.get(normalize(post.get("organization", "")))
             if organization is None:
                 continue
-            entry = {"title": post["title"], "organization": organization}
-            entry["evidence"] = [{"quote": post["quote"].lstrip(", ").strip()}]
-            if entry not in posts:
-                posts.append(entry)
+            entry = posts.setdefault(
+                (post["title"], organization),
+                {"title": post["title"], "organization": organization, "evidence": []},
+            )
+            quote = {"quote": post["quote"].lstrip(", ").strip()}
+            if quote not in entry["evidence"] and len(entry["evidence"]) < MAX_QUOTES:
+                entry["evidence"].append(quote)
+        posts = list(posts.values())
         if posts:
             record["posts"] = posts
         record["note"] = "draft: check the name's spelling against the agenda"

@@ -97,7 +97,9 @@ def clean_pages(pages: list[str]) -> list[Line]:
     "Secretary-General"). Either way the whole word moves up to the first line, even
     across a page break. Blank lines are kept, so paragraphs stay visible.
     """
-    split = [page.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n") for page in pages]
+    split = [
+        page.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n") for page in pages
+    ]
     furniture = running_lines(split)
     kept: list[Line] = []
     for number, lines in enumerate(split, start=1):
