@@ -139,7 +139,8 @@ STOP_WORDS = frozenset(
     "to from in on at by for as and or but that which who whom whose than then so if when "
     "where while during after before since until about into over under per each every also "
     "not only just this these those it its they their there here such same other was now "
-    "forward around ago already still yet back away together alone worldwide".split()
+    "forward around ago already still yet back away together alone worldwide them him her us "
+    "you we he she i me".split()
 )
 MONTHS = {
     name: number
@@ -423,14 +424,24 @@ def _ends_name(token: Token, following: Token | None) -> bool:
 
 
 def _left_edge(
-    tokens: list[Token], head: int, stop_words: frozenset[str], countries: set[str]
+    tokens: list[Token],
+    head: int,
+    stop_words: frozenset[str],
+    countries: set[str],
+    taken: set[int] = frozenset(),
 ) -> int:
-    """Leftmost token of the capitalised run that ends at ``head`` (connectors inside)."""
+    """Leftmost token of the capitalised run that ends at ``head`` (connectors inside),
+    never reaching into a name already found (``taken`` token indexes)."""
     first = head
     i = head - 1
     while i >= 0:
         token = tokens[i]
-        if token.closes or token.word.lower() in stop_words or _ends_name(token, tokens[i + 1]):
+        if (
+            i in taken
+            or token.closes
+            or token.word.lower() in stop_words
+            or _ends_name(token, tokens[i + 1])
+        ):
             break
         if re.fullmatch(HONORIFIC, token.raw):
             break
@@ -473,6 +484,8 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
             if token.word == "in" and j + 1 < len(tokens) and tokens[j + 1].word in countries:
                 j += 1
                 continue
+            if token.word in ("and", "&") and _another_name_follows(tokens, j + 1):
+                break
             if _is_cap(token) or token.word in ("of", "and", "&", "the", "for", "to", "on"):
                 if _is_cap(token):
                     end = j
@@ -487,6 +500,20 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
         if end is not None:
             last = end
     return first, last
+
+
+def _another_name_follows(tokens: list[Token], j: int) -> bool:
+    """After "and": a capitalised run holding an organization word is a name of its own
+    ("the Department of Justice and the Beijing Law Society")."""
+    if j < len(tokens) and tokens[j].word.lower() == "the":
+        j += 1
+    while j < len(tokens) and _is_cap(tokens[j]):
+        if _head_word(tokens[j]) in ORG_HEADS:
+            return True
+        if tokens[j].closes:
+            break
+        j += 1
+    return False
 
 
 def _list_continues(tokens: list[Token], j: int) -> bool:
@@ -631,7 +658,7 @@ def find_organizations(
         ):
             continue  # "ECPAT International", not "International Telecommunication ..."
         if possessive:
-            first, last = _left_edge(tokens, index, TITLE_WORDS, countries), index
+            first, last = _left_edge(tokens, index, TITLE_WORDS, countries, covered), index
         else:
             first, last = _org_span(tokens, index, countries)
         if last == first and token.word in ORG_OPENERS | {"Government"}:
@@ -783,7 +810,11 @@ def _known_fields(hit: KnownOrganization) -> dict:
 
 # -- people ---------------------------------------------------------------------------------
 
-NAME_TOKEN = r"(?:[A-Z][a-z\u00c0-\u024f’']*(?:-[A-Z]?[a-z\u00c0-\u024f’']+)*|[A-Z](?=\s))"
+LOWER = r"[a-z\u00c0-\u024f’']"
+# a capitalised word of a name ("Batapa-Sigue"), or an initial ("A S M Humaun Kabir")
+NAME_TOKEN = (
+    rf"(?!(?:The|This|That|Mr|Ms|Mrs|Dr|Prof)\b)(?:[A-Z]{LOWER}*(?:-[A-Z]?{LOWER}+)*|[A-Z](?=\s))"
+)
 PERSON = re.compile(
     rf"(?<![\w.])(?P<honorific>{HONORIFIC})\s(?P<name>{NAME_TOKEN}(?:\s{NAME_TOKEN}){{0,4}})"
     rf"(?![\w])"
@@ -867,7 +898,7 @@ def _post_after(text: Text, end: int) -> dict | None:
         return None
     organization = None
     for segment in segments[1:]:
-        segment = re.sub(r"^(?:the|The)\s", "", segment.rstrip("."))
+        segment = re.sub(r"^(?:the|The)\s", "", segment.rstrip(".,;"))
         words = segment.split()
         if not words or not words[0][:1].isupper() or len(words) > 12:
             break
@@ -974,6 +1005,12 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             continue  # "one day", "this week": a time, not an event
         s_start, s_end = text.sentence_of(token.start)
         in_sentence = [d for d in dates if s_start <= d.start < s_end]
+        # "in September ... in 2023": the year is the month's, not a date of its own
+        in_sentence = [
+            d
+            for d in in_sentence
+            if len(d.date) > 4 or not any(o.date.startswith(d.date + "-") for o in in_sentence)
+        ]
         if not in_sentence:
             continue
         if kind == "launch":
@@ -990,7 +1027,12 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             label = _span_text(text, tokens, first, last)[0]
             label = label[:1].upper() + label[1:]
         start, end = tokens[first].start, tokens[last].end
-        date = min(in_sentence, key=lambda d: (_distance(d, start, end), d.start))
+        after = [d for d in in_sentence if 0 <= d.start - end <= 60]
+        date = (
+            after[0]
+            if after
+            else min(in_sentence, key=lambda d: (_distance(d, start, end), d.start))
+        )
         fields = {"label": label, "kind": kind, "date": date.date}
         if date.end_date:
             fields["end"] = date.end_date
@@ -1214,7 +1256,7 @@ def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
         fields = {
             "description": unit,
             **fields,
-            "unit": "percent" if percent else unit,
+            "unit": unit,
             "wording": wording,
         }
         pool.add("figures", f"{start}", fields, (start, unit_end))
@@ -1236,14 +1278,15 @@ def _sentence_start(text: Text, offset: int) -> bool:
 
 
 def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> tuple[str, int]:
-    """The words counted: up to four words after the number, to the first stop word."""
-    words = []
-    position = end
+    """The words counted, and where they end: up to four words after the number, to the
+    first stop word; "percent ..." for a percentage."""
+    words: list[str] = []
+    ends: list[int] = []  # where each unit word ends
     if glued:
         words.append(glued.lstrip("-"))
-    if end < len(collapsed) and not collapsed[end].isspace():
-        return (" ".join(words), position) if not percent else ("percent", position)
-    for m in re.finditer(r"\s(\S+)", collapsed[end : end + 120]):
+        ends.append(end)
+    glued_on = end < len(collapsed) and not collapsed[end].isspace()
+    for m in re.finditer(r"\s(\S+)", "" if glued_on else collapsed[end : end + 120]):
         raw = m.group(1)
         word = raw.strip('.,;:!?()“”"')
         low = word.lower()
@@ -1257,21 +1300,19 @@ def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> t
             or (word[0].isupper() and words[-1][:1].islower())
         ):
             break
-        if low == "of" and not percent:
-            break
-        if low == "of" and words:
-            break
-        if re.fullmatch(r"\d[\d,.]*", word) and not (words and words[-1] == "of"):
+        if low == "of" and (not percent or words):
             break
         words.append(word)
-        position = end + m.end(1) - (len(raw) - len(raw.rstrip('.,;:!?)”"')))
+        ends.append(end + m.end(1) - (len(raw) - len(raw.rstrip('.,;:!?)”"'))))
         if raw != raw.rstrip('.,;:!?)”"') or len(words) >= 4:
             break
     if words and words[-1].lower() == "of":
         words.pop()
+        ends.pop()
     unit = " ".join(words)
+    position = ends[-1] if ends else end
     if percent:
-        return (unit and f"percent {unit}" or "percent"), max(position, end)
+        return (f"percent {unit}" if unit else "percent"), position
     return unit, position
 
 
@@ -1284,6 +1325,14 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
         kind = INSTRUMENT_HEADS.get(token.word)
         if kind is None:
             continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if (
+            following is not None
+            and not token.closes
+            and _is_cap(following)
+            and not re.fullmatch(r"\d[\d.]*", following.word)
+        ):
+            continue  # "Senior Policy Manager", "Law Research Institute"
         if token.word == "Action" and not (
             index >= 2 and tokens[index - 1].word == "to" and tokens[index - 2].word == "Call"
         ):

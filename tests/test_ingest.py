@@ -18,8 +18,12 @@ from copgraph.ingest import clean_pages, extract_pdf_text
 HEADER = "COP Country Assessment 2024"
 PAGES = [
     [HEADER, "1. Background", "The national child protec-", "tion framework was adopted.", "1"],
-    [HEADER, "The Ministry of Digital Affairs and the Secretary-", "General met in June 2024.",
-     "Page 2"],
+    [
+        HEADER,
+        "The Ministry of Digital Affairs and the Secretary-",
+        "General met in June 2024.",
+        "Page 2",
+    ],
     [HEADER, "Their well-being online matters; the well-", "being of children too.", "3"],
 ]
 
