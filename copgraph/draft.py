@@ -418,7 +418,7 @@ def _ends_name(token: Token, following: Token | None) -> bool:
     """A word that closes a name of its own: an organization or instrument word not followed
     by a capitalised word ("... Action Plan and Quad ..."), or a possessive."""
     if _head_word(token) != token.word:
-        return True
+        return _head_word(token) in ORG_HEADS  # "Society's", not "Children's"
     head = token.word in ORG_HEADS or token.word in INSTRUMENT_HEADS
     return head and not (following is not None and _is_cap(following))
 
@@ -447,6 +447,8 @@ def _left_edge(
             break
         if _is_cap(token):
             first = i
+        elif token.raw in ("’s", "'s") and i > 0 and _is_cap(tokens[i - 1]):
+            pass  # "Children ’s Legal Aid": a possessive the text set apart
         elif not (token.word.lower() in ("and", "&", "of", "for", "the") and i > 0):
             break
         elif token.word in ("and", "&") and (
@@ -484,7 +486,12 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
             if token.word == "in" and j + 1 < len(tokens) and tokens[j + 1].word in countries:
                 j += 1
                 continue
-            if token.word in ("and", "&") and _another_name_follows(tokens, j + 1):
+            if (
+                token.word in ("and", "&")
+                and j + 1 < len(tokens)
+                and tokens[j + 1].word == "the"
+                and _another_name_follows(tokens, j + 1)
+            ):
                 break
             if _is_cap(token) or token.word in ("of", "and", "&", "the", "for", "to", "on"):
                 if _is_cap(token):
@@ -503,8 +510,9 @@ def _org_span(tokens: list[Token], head: int, countries: set[str]) -> tuple[int,
 
 
 def _another_name_follows(tokens: list[Token], j: int) -> bool:
-    """After "and": a capitalised run holding an organization word is a name of its own
-    ("the Department of Justice and the Beijing Law Society")."""
+    """After "and the": a capitalised run holding an organization word is a name of its own
+    ("the Department of Justice and the Beijing Law Society"; but "Office of the National
+    Broadcasting and Telecommunications Commission" is one)."""
     if j < len(tokens) and tokens[j].word.lower() == "the":
         j += 1
     while j < len(tokens) and _is_cap(tokens[j]):
@@ -582,8 +590,10 @@ def find_organizations(
     known_by_name = {normalize(n): k for k in known for n in k.names}
     not_orgs: dict[str, str] = {}
 
-    def add(label: str, start: int, end: int, acronym: str | None = None) -> Candidate:
+    def add(label: str, start: int, end: int, acronym: str | None = None) -> Candidate | None:
         label = _strip_possessive(re.sub(r"^(?:the|The)\s", "", label), countries)
+        if label in ORG_HEADS:
+            return None  # "the Office": which one, the text does not say here
         hit = known_by_name.get(normalize(label))
         if hit is not None:
             c = pool.add("organizations", hit.id, _known_fields(hit), (start, end))
@@ -739,6 +749,14 @@ def find_organizations(
         label = re.sub(r"(?:\s(?:of|for|on|the))+$", "", m.group("body").strip())
         add(label, m.start("body"), m.start("body") + len(label))
 
+    # "department for education": a lower-case body named by what it is for
+    for m in re.finditer(
+        r"\b(?:with|by|and)\s(?P<body>(?:department|ministry|commission)\s(?:for|of)\s"
+        r"[a-z]+(?:\sand\s[a-z]+)?)\b",
+        text.collapsed,
+    ):
+        add(m.group("body"), m.start("body"), m.end("body"))
+
     # 4. names the graph already holds (labels, acronyms, alternative labels)
     for hit in known:
         for name in hit.names:
@@ -772,14 +790,17 @@ def find_organizations(
 
 
 LOWER_CASE_BODY = re.compile(
-    r"(?:\b(?:the|a|an|its|their)\s)(?P<body>(?P<modifiers>(?:(?!(?:the|a|an|of|in|on|to|"
-    r"with|by|for|was|is|has|and\sthe)\b)[A-Za-z][\w-]*\s(?:and\s)?){1,4})"
+    r"(?:\b(?:the|a|an|its|their|of|with|by|and)\s)(?P<body>(?P<modifiers>(?:(?!(?:the|a|an|of|"
+    r"in|on|to|with|by|for|was|is|has|and\sthe)\b)[A-Za-z][\w-]*\s(?:and\s)?){1,4})"
     r"(?:task\sforce|working\sgroup|committee|department|commission|council)"
     r"(?:\s(?:of|for|on)\s(?:the\s|a\s)?(?:[A-Z][\w’'-]*\s?(?:(?:of|for|on|the)\s){0,2}){1,10})?)"
     r"(?![\w-])"
 )
 # modifiers that say which kind of body, not which body
-VAGUE_MODIFIERS = frozenset("government other relevant all some such new first key main".split())
+VAGUE_MODIFIERS = frozenset(
+    "government other relevant all some such new first key main that this these those several "
+    "many various each every which".split()
+)
 
 
 def _standalone(text: Text, index: int) -> bool:
@@ -904,11 +925,14 @@ def _post_after(text: Text, end: int) -> dict | None:
             break
         if any(w.lower() in TITLE_WORDS for w in words) and not any(w in ORG_HEADS for w in words):
             continue  # a second title: "Coordinator, Data Management Officer"
-        if all(CAP_TOKEN.match(w) or w in CONNECTORS for w in words):
+        # "X at United Nations": X, located at a body named in two words or more
+        segment = re.split(r"\sat\s(?:the\s)?(?=[A-Z]\S*\s[A-Z])", segment)[0]
+        words = segment.split()
+        if all(CAP_TOKEN.match(w) or w in CONNECTORS or w == "at" for w in words):
             # "APAC GSMA": a region's abbreviation before the name is not part of it
             generic = "|".join(sorted(GENERIC_ACRONYMS))
             organization = re.sub(rf"^(?:{generic})\s", "", segment)
-            break
+        break  # the organization is the first segment after the title, or there is none
     if title.lower().startswith("the "):
         title = title[4:]
     post = {"title": title}
@@ -1013,7 +1037,7 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
         ]
         if not in_sentence:
             continue
-        if kind == "launch":
+        if token.word == "launched":
             first, last = index, _launch_object_end(tokens, index)
             label = (
                 "Launch of " + _span_text(text, tokens, index + 1, last)[0]
@@ -1033,12 +1057,20 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             if after
             else min(in_sentence, key=lambda d: (_distance(d, start, end), d.start))
         )
+        if len(label.split()) < 2 and len(date.date) < 10 and not date.end_date:
+            continue  # "the workshop ... in 2023": which workshop, the words do not say
         fields = {"label": label, "kind": kind, "date": date.date}
         if date.end_date:
             fields["end"] = date.end_date
+        # one event per date and kind: "the Concluding Workshop" named twice, two ways
+        same = [
+            c
+            for c in pool.of("events")
+            if c.fields["date"] == date.date and c.fields["kind"] == kind
+        ]
         pool.add(
             "events",
-            f"{normalize(label)}|{date.date}",
+            same[0].key if same else f"{normalize(label)}|{date.date}",
             fields,
             (min(start, date.start), max(end, date.end)),
         )
@@ -1319,6 +1351,14 @@ def _unit_after(collapsed: str, end: int, percent: bool, glued: str | None) -> t
 # -- instruments ----------------------------------------------------------------------------
 
 
+def _another_instrument_follows(tokens: list[Token], j: int) -> bool:
+    while j < len(tokens) and _is_cap(tokens[j]):
+        if tokens[j].word in INSTRUMENT_HEADS:
+            return True
+        j += 1
+    return False
+
+
 def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
     tokens = text.tokens
     for index, token in enumerate(tokens):
@@ -1341,8 +1381,12 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
         i = first - 1
         while i >= 0 and not tokens[i].closes and first - i <= 8:
             t = tokens[i]
-            if _is_cap(t) or (
-                t.word in ("of", "on", "and", "for") and i > 0 and _is_cap(tokens[i - 1])
+            if t.word.lower() in TITLE_WORDS or _ends_name(t, tokens[i + 1]):
+                break  # "Executive Manager of Strategy": a title, not a strategy
+            if (
+                _is_cap(t)
+                or re.fullmatch(YEAR, t.word)
+                or (t.word in ("of", "on", "for") and i > 0 and _is_cap(tokens[i - 1]))
             ):
                 first = i
                 i -= 1
@@ -1364,6 +1408,11 @@ def find_instruments(text: Text, pool: Pool, not_orgs: dict[str, str]) -> None:
                     or re.fullmatch(YEAR, tokens[j].word)
                     or tokens[j].word in ("the", "and", "of")
                 ):
+                    if tokens[j].word == "and" and _another_instrument_follows(tokens, j + 1):
+                        break  # "... of the Child and General Comment 25": two instruments
+                    if tokens[j].word.lower() in EVENT_NOUNS:
+                        end = None  # "Guidelines on Safer Internet Day": an occasion
+                        break
                     if _is_cap(tokens[j]) or re.fullmatch(YEAR, tokens[j].word):
                         end = j
                     if tokens[j].closes:
