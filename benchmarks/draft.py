@@ -17,12 +17,18 @@ matching, so duplicates count against precision):
   figures        the same number (value, min or max in common; or neither has one) and one
                  wording contains the other, normalized
 
-Usage: python benchmarks/draft.py [--root DIR]
+Then how drafting time grows with the text (the report repeated 1, 4, 16 and 64 times),
+beside the time to read the same text as the build does (``evidence.Report``: collapse it,
+find its sections and sentences), with the log-log slope of each.
+
+Usage: python benchmarks/draft.py [--root DIR] [--scales 1,4,16,64]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,6 +36,7 @@ from pathlib import Path
 import networkx as nx
 
 from copgraph.draft import draft_records, load_known, normalize
+from copgraph.evidence import Report
 from copgraph.records import load_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +117,7 @@ def curated_by_type(curated_dir: Path) -> dict[str, list[dict]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--scales", default="1,4,16,64")
     args = parser.parse_args()
     source = args.root / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
     curated_dir = args.root / "data" / "curated"
@@ -118,7 +126,7 @@ def main() -> None:
     print(f"report: {source.relative_to(args.root)} ({len(text.splitlines())} lines)")
     print(
         __doc__.split("Matching rules", 1)[1]
-        .split("Usage:")[0]
+        .split("Then how")[0]
         .rstrip()
         .replace(" (one candidate", "Matching rules (one candidate", 1)
     )
@@ -153,6 +161,41 @@ def main() -> None:
         print()
     if failed:
         print(f"cold recall below target: {', '.join(failed)}")
+        print()
+    growth(text, load_known([curated_dir]), [int(n) for n in args.scales.split(",")])
+
+
+def _seconds(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def growth(text: str, known, scales: list[int]) -> None:
+    """Median seconds to draft the report repeated n times, beside reading it (the baseline)."""
+    print("growth (median seconds; the report's text repeated; warm)")
+    print(f"  {'scale':>5} {'lines':>7} {'read text':>10} {'draft':>8} {'draft/read':>11}")
+    rows = []
+    for n in scales:
+        big = text * n
+        repeat = 3 if n <= 16 else 1
+        read = _seconds(lambda big=big: Report(big), repeat)
+        drafted = _seconds(lambda big=big: draft_records(big, known), repeat)
+        rows.append((n, read, drafted))
+        print(
+            f"  {n:>4}x {len(big.splitlines()):>7} {read:>10.3f} {drafted:>8.3f} "
+            f"{drafted / read:>11.1f}"
+        )
+    if len(rows) > 1:
+        (n0, r0, d0), (n1, r1, d1) = rows[0], rows[-1]
+
+        def slope(first: float, last: float) -> float:
+            return math.log(last / first) / math.log(n1 / n0)
+
+        print(f"  slope {'':>7} {slope(r0, r1):>10.2f} {slope(d0, d1):>8.2f}")
 
 
 if __name__ == "__main__":

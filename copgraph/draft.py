@@ -220,6 +220,9 @@ class Text:
     tokens: list[Token]
     sentences: list[tuple[int, int]]
     lines: list[int]  # the raw text's line of each token
+    _token_starts: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _name_uses: dict[str, int] | None = field(default=None, repr=False)
 
     def alone_on_line(self, index: int) -> bool:
         """The token is the only one on its line of the raw text (a page number)."""
@@ -257,14 +260,14 @@ class Text:
             for i, s in enumerate(starts)
         ]
         lines = [report.line_of(report._raw_offset[t.start]) for t in tokens]
-        text = cls(collapsed, tokens, spans, lines)
-        text._token_starts = [t.start for t in tokens]
-        return text
+        return cls(
+            collapsed, tokens, spans, lines, [t.start for t in tokens], [s for s, _ in spans]
+        )
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         import bisect
 
-        index = max(0, bisect.bisect_right([s for s, _ in self.sentences], offset) - 1)
+        index = max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
         return self.sentences[index]
 
     def quote(self, start: int, end: int, limit: int = 240) -> str:
@@ -758,14 +761,23 @@ def find_organizations(
         add(m.group("body"), m.start("body"), m.end("body"))
 
     # 4. names the graph already holds (labels, acronyms, alternative labels)
+    # one pass per case rule, longest names first, however many organizations are known
+    owners: dict[str, KnownOrganization] = {}
     for hit in known:
         for name in hit.names:
-            if len(name) < 2:
-                continue
-            flags = 0 if ACRONYM.match(name) else re.IGNORECASE
-            pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", flags)
-            for m in pattern.finditer(text.collapsed):
-                pool.add("organizations", hit.id, _known_fields(hit), (m.start(), m.end()))
+            if len(name) >= 2:
+                owners.setdefault(name if ACRONYM.match(name) else name.lower(), hit)
+    for exact in (True, False):
+        names = sorted((n for n in owners if bool(ACRONYM.match(n)) == exact), key=len)[::-1]
+        if not names:
+            continue
+        alternatives = "|".join(re.escape(n) for n in names)
+        pattern = re.compile(
+            rf"(?<![\w-])(?:{alternatives})(?![\w-])", 0 if exact else re.IGNORECASE
+        )
+        for m in pattern.finditer(text.collapsed):
+            hit = owners[m.group() if exact else m.group().lower()]
+            pool.add("organizations", hit.id, _known_fields(hit), (m.start(), m.end()))
 
     # 5. acronyms standing alone, not spelled out as something else
     by_acronym = {
@@ -784,7 +796,7 @@ def find_organizations(
             continue
         if word in by_acronym:
             by_acronym[word].mentions.append((token.start, token.start + len(word)))
-        elif _standalone(text, index):
+        elif name_uses(text).get(word, 0) >= 2:
             add(word, token.start, token.start + len(word))
     return not_orgs
 
@@ -803,14 +815,19 @@ VAGUE_MODIFIERS = frozenset(
 )
 
 
-def _standalone(text: Text, index: int) -> bool:
-    """An acronym used as a name: one of a list of names, or the subject or object of a
-    verb, more than once; not only as a modifier of the word after it ("COP guidelines")."""
-    word = text.tokens[index].word
-    uses = 0
+def name_uses(text: Text) -> dict[str, int]:
+    """How often each word is used as a name: one of a list of names, or the subject or
+    object of a verb; not as a modifier of the word after it ("COP guidelines").
+
+    An acronym used so twice or more is taken for an organization.
+    """
+    if text._name_uses is not None:
+        return text._name_uses
+    uses: dict[str, int] = {}
     for i, token in enumerate(text.tokens):
-        if token.word != word:
+        if not ACRONYM.match(token.word):
             continue
+        word = token.word
         after = text.tokens[i + 1].word if i + 1 < len(text.tokens) else ""
         before = text.tokens[i - 1] if i > 0 else None
         in_list = (
@@ -819,10 +836,11 @@ def _standalone(text: Text, index: int) -> bool:
             or (before is not None and (before.raw.endswith(",") or before.word in ("and", "or")))
         )
         if in_list or after in ("is", "was", "has", "have", "will", "to", "as", "in", "and"):
-            uses += 1
+            uses[word] = uses.get(word, 0) + 1
         if before is not None and before.word in ("with", "by", "from", "between"):
-            uses += 1
-    return uses >= 2
+            uses[word] = uses.get(word, 0) + 1
+    text._name_uses = uses
+    return uses
 
 
 def _known_fields(hit: KnownOrganization) -> dict:
