@@ -223,6 +223,16 @@ class Text:
     _token_starts: list[int] = field(default_factory=list, repr=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _name_uses: dict[str, int] | None = field(default=None, repr=False)
+    _counts: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How often each word occurs."""
+        if self._counts is None:
+            self._counts = {}
+            for token in self.tokens:
+                self._counts[token.word] = self._counts.get(token.word, 0) + 1
+        return self._counts
 
     def alone_on_line(self, index: int) -> bool:
         """The token is the only one on its line of the raw text (a page number)."""
@@ -754,7 +764,7 @@ def find_organizations(
 
     # "department for education": a lower-case body named by what it is for
     for m in re.finditer(
-        r"\b(?:with|by|and)\s(?P<body>(?:department|ministry|commission)\s(?:for|of)\s"
+        r"\b(?:with|by|and)\s(?:the\s)?(?P<body>(?:department|ministry|commission)\s(?:for|of)\s"
         r"[a-z]+(?:\sand\s[a-z]+)?)\b",
         text.collapsed,
     ):
@@ -796,7 +806,7 @@ def find_organizations(
             continue
         if word in by_acronym:
             by_acronym[word].mentions.append((token.start, token.start + len(word)))
-        elif name_uses(text).get(word, 0) >= 2:
+        elif _used_as_name(text, word):
             add(word, token.start, token.start + len(word))
     return not_orgs
 
@@ -815,6 +825,12 @@ VAGUE_MODIFIERS = frozenset(
 )
 
 
+def _used_as_name(text: Text, word: str) -> bool:
+    """Twice used as a name, or once and often written (the rest as a modifier)."""
+    uses = name_uses(text).get(word, 0)
+    return uses >= 2 or (uses == 1 and text.counts.get(word, 0) >= 3)
+
+
 def name_uses(text: Text) -> dict[str, int]:
     """How often each word is used as a name: one of a list of names, or the subject or
     object of a verb; not as a modifier of the word after it ("COP guidelines").
@@ -830,6 +846,8 @@ def name_uses(text: Text) -> dict[str, int]:
         word = token.word
         after = text.tokens[i + 1].word if i + 1 < len(text.tokens) else ""
         before = text.tokens[i - 1] if i > 0 else None
+        if not token.closes and after[:1].isupper():
+            continue  # "ITU Regional Office": the first word of a longer name
         in_list = (
             token.raw.endswith(",")
             or after in ("and", "or")

@@ -387,3 +387,42 @@ def test_same_text_gives_byte_identical_drafts_whatever_the_hash_seed(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 6 and all(outputs[0].values())
+
+
+def test_lower_case_bodies_with_a_modifier():
+    drafts = draft(
+        "Pakistan has set up the national working group, and works with the department for "
+        "education. The committee met; several task force meetings followed."
+    )
+    assert labels(drafts, "organizations") == ["national working group", "department for education"]
+
+
+def test_organization_after_a_title_stops_at_a_place_but_keeps_a_name():
+    drafts = draft(
+        "Ms. Ana Souza, Coordinator, Global Programme to End Violence at United Nations, spoke. "
+        "Ms. Li Wei, Officer, Fundamental Principles and Rights at Work, ILO, spoke."
+    )
+    assert [p["posts"][0]["title"] for p in drafts["people"]] == ["Coordinator", "Officer"]
+    assert labels(drafts, "organizations") == [
+        "Global Programme to End Violence",
+        "Fundamental Principles and Rights at Work",
+    ]
+
+
+def test_one_event_per_date_and_kind_and_no_bare_event_word():
+    drafts = draft(
+        "ITU organized the Regional Concluding Workshop on 7 December 2023. "
+        "Participants of the Asia Pacific Concluding Workshop met on 7 December 2023. "
+        "The workshop was a success in 2023."
+    )
+    [event] = drafts["events"]
+    assert (event["label"], event["date"]) == ("Regional Concluding Workshop", "2023-12-07")
+    assert len(event["evidence"]) == 2
+
+
+def test_a_heading_run_into_a_name_is_the_name():
+    drafts = draft(
+        "Ms. Kim Lee, Officer, ITU Regional Office for Asia. Mr. Bo Ra, Expert, ITU Regional "
+        "Office for Asia Speakers: the panel."
+    )
+    assert labels(drafts, "organizations") == ["ITU Regional Office for Asia"]

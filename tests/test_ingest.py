@@ -174,3 +174,38 @@ def test_new_report_bad_input_is_one_line(pdf, tmp_path, args, message):
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "data" / "reports" / "ok-id").exists()
+
+
+def test_an_encrypted_pdf_is_refused_in_one_line(tmp_path):
+    from pypdf import PdfReader
+
+    plain = tmp_path / "plain.pdf"
+    make_pdf(plain, PAGES)
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt("secret")
+    locked = tmp_path / "locked.pdf"
+    with open(locked, "wb") as handle:
+        writer.write(handle)
+    result = _new_report(tmp_path, "locked", "--source", str(locked))
+    assert result.exit_code == 1
+    assert "encrypted" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "data" / "reports" / "locked").exists()
+
+
+def test_a_page_without_text_keeps_its_place_as_a_blank_line(tmp_path):
+    source = tmp_path / "gap.pdf"
+    make_pdf(source, [["First page."], [], ["Third page."]])
+    assert _new_report(tmp_path, "gap", "--source", str(source), "--date", "2024").exit_code == 0
+    manifest = yaml.safe_load((tmp_path / "data/reports/gap/manifest.yaml").read_text())
+    assert manifest["pages"] == [1, 2, 3]
+    text = (tmp_path / "data/reports/gap/report.txt").read_text(encoding="utf-8")
+    assert text.splitlines() == ["First page.", "", "Third page."]
+
+
+def test_a_page_of_furniture_only_starts_where_the_next_one_does():
+    from copgraph.ingest import page_starts
+
+    pages = ["Head\nbody one\n1", "Head\n2", "Head\nbody three\n3"]
+    lines = clean_pages(pages)
+    assert [line.text for line in lines] == ["body one", "body three"]
+    assert page_starts(lines, 3) == [1, 2, 2]
