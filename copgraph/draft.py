@@ -793,7 +793,7 @@ def find_organizations(
     by_acronym = {
         c.fields["acronym"]: c for c in pool.of("organizations") if c.fields.get("acronym")
     }
-    for index, token in enumerate(tokens):
+    for token in tokens:
         word = token.word
         if not (
             ACRONYM.match(word)
