@@ -1104,12 +1104,20 @@ def find_events(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             for c in pool.of("events")
             if c.fields["date"] == date.date and c.fields["kind"] == kind
         ]
-        pool.add(
+        event = pool.add(
             "events",
             same[0].key if same else f"{normalize(label)}|{date.date}",
             fields,
             (min(start, date.start), max(end, date.end)),
         )
+        if event.fields["label"] != label:
+            # the longer name is the label, the other an alternative label
+            shorter, longer = sorted((event.fields["label"], label), key=lambda n: (len(n), n))
+            event.fields["label"] = longer
+            for name in (shorter,):
+                if name not in event.alt:
+                    event.alt.append(name)
+            event.alt = [n for n in event.alt if n != longer]
 
 
 def _distance(date: DateMention, start: int, end: int) -> int:
@@ -1123,7 +1131,7 @@ def _distance(date: DateMention, start: int, end: int) -> int:
 def _event_span(tokens: list[Token], index: int) -> tuple[int, int]:
     first = index
     i = index - 1
-    while i >= 0 and index - i <= 6:
+    while i >= 0 and index - i <= 10:
         t = tokens[i]
         if t.closes:
             break
@@ -1254,6 +1262,10 @@ URL = re.compile(r"\S*(?:://|www\.|%20|\.aspx|\.html?)\S*")
 
 
 def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
+    """Numbers with the words they count, kept as the report words them: "over 212
+    participants" (min 212), "around 400 to 450 participants", "75%", "millions of children"
+    (no number). Dates, years, times, headings, page numbers, ordinals, links and numbers
+    inside names ("Session 1", "Target 8.7") are not figures."""
     collapsed = text.collapsed
     date_spans = [(d.start, d.end) for d in dates]
     date_spans += [(m.start(), m.end()) for m in YEARLESS_DATE.finditer(collapsed)]
@@ -1304,8 +1316,6 @@ def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
             unit, unit_end = "years of age", end  # "children aged 9-12"
         if not unit:
             continue
-        if first.lower() in NUMBER_WORDS and not re.match(r"[a-z]", unit):
-            pass
         fields: dict = {}
         qualifier = (m.group("qualifier") or "").lower()
         role = QUALIFIERS.get(qualifier, "value")
@@ -1342,6 +1352,7 @@ def find_figures(text: Text, pool: Pool, dates: list[DateMention]) -> None:
 
 
 def _sentence_start(text: Text, offset: int) -> bool:
+    """A sentence starts at this offset ("Over 200 came", not "Session 1")."""
     return text.sentence_of(max(0, offset + 1))[0] >= offset
 
 
@@ -1614,12 +1625,18 @@ def _records(text: Text, pool: Pool) -> dict[str, list[dict]]:
         out["countries"].append(record)
     for c in sorted(pool.of("events"), key=lambda c: min(c.mentions)):
         record = {"id": unique(slug(c.fields["label"] + " " + c.fields["date"]))}
-        record |= {k: v for k, v in c.fields.items()}
+        record["label"] = c.fields["label"]
+        if c.alt:
+            record["alt_labels"] = list(c.alt)
+        record |= {k: v for k, v in c.fields.items() if k != "label"}
         record["evidence"] = [{**q, "supports": ["date"]} for q in _quotes(text, c)]
         record["note"] = "draft: check the event's name and kind; add place and organizers"
         out["events"].append(record)
     for c in sorted(pool.of("figures"), key=lambda c: min(c.mentions)):
-        record = {"id": unique(slug(c.fields["wording"]))} | c.fields
+        base = slug(c.fields["wording"])
+        if not re.search("[a-z]", base):
+            base = slug(f"{c.fields['wording']} {c.fields['unit']}")  # "75%" -> 75-percent
+        record = {"id": unique(base)} | c.fields
         record["evidence"] = _quotes(text, c)
         record["note"] = "draft: say what the number is about (about, stated_by)"
         out["figures"].append(record)

@@ -416,7 +416,8 @@ def test_one_event_per_date_and_kind_and_no_bare_event_word():
         "The workshop was a success in 2023."
     )
     [event] = drafts["events"]
-    assert (event["label"], event["date"]) == ("Regional Concluding Workshop", "2023-12-07")
+    assert (event["label"], event["date"]) == ("Asia Pacific Concluding Workshop", "2023-12-07")
+    assert event["alt_labels"] == ["Regional Concluding Workshop"]  # the longer name is the label
     assert len(event["evidence"]) == 2
 
 
