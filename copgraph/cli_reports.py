@@ -129,7 +129,7 @@ def draft_command(report, source, out, known_dirs, root) -> None:
           --out /tmp/draft
     """
     from copgraph.build import os_error_message
-    from copgraph.draft import draft_records, load_known, write_drafts
+    from copgraph.draft import draft_records, in_curated, load_known, write_drafts
 
     project = _paths(root).root
     if (report is None) == (source is None):
@@ -141,7 +141,7 @@ def draft_command(report, source, out, known_dirs, root) -> None:
     else:
         text_path = source
         out_dir = out or project / "data" / "draft"
-    if out_dir.resolve().name == "curated":
+    if in_curated(out_dir):
         _fail(f"error: {out_dir}: drafts never go into a curated folder; choose another --out")
     try:
         text = text_path.read_bytes().decode("utf-8")

@@ -1664,11 +1664,16 @@ def draft_yaml(records: list[dict], rtype: str) -> str:
     )
 
 
+def in_curated(folder: Path) -> bool:
+    """The folder is a curated folder or lies inside one: the build reads those."""
+    return "curated" in folder.resolve().parts
+
+
 def write_drafts(drafts: dict[str, list[dict]], out_dir: Path) -> list[Path]:
     """Write one YAML file per record type into ``out_dir`` (atomically, each)."""
     from copgraph.build import write_atomic
 
-    if out_dir.name == "curated" or "curated" in out_dir.parts[-1:]:
+    if in_curated(out_dir):
         raise ValueError(f"{out_dir}: drafts never go into curated/")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -328,7 +328,8 @@ def test_draft_writes_into_the_report_folder_and_never_into_curated(tmp_path):
 def test_draft_refuses_to_write_into_curated(tmp_path):
     folder = _report_folder(tmp_path)
     result = CliRunner().invoke(
-        main, ["draft", str(folder), "--out", str(folder / "curated"), "--root", str(tmp_path)]
+        main,
+        ["draft", str(folder), "--out", str(folder / "curated" / "sub"), "--root", str(tmp_path)],
     )
     assert result.exit_code == 1
     assert "never go into a curated folder" in result.output
