@@ -32,9 +32,11 @@ from copgraph.records import DATE, SLUG
 REPORT_TEXT = "report.txt"
 # How many lines at the top and at the bottom of a page may be a running header or footer.
 EDGE_LINES = 3
-# A page number alone on its line: "7", "- 7 -", "Page 7", "7 of 12", "vii".
+# A page number alone on its line: "7", "- 7 -", "Page 7", "7 of 12", "vii" (a front-matter
+# roman numeral up to xxxix, so that words such as "mix" or "civil" are never taken for one).
+ROMAN = r"(?=[xvi])x{0,3}(?:ix|iv|v?i{0,3})"
 PAGE_NUMBER = re.compile(
-    r"^(?:page\s+)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-–—)\]]?(?:\s+of\s+\d{1,4})?$",
+    rf"^(?:page\s+)?[-–—(\[]?\s*(?:\d{{1,4}}|{ROMAN})\s*[-–—)\]]?(?:\s+of\s+\d{{1,4}})?$",
     re.IGNORECASE,
 )
 # A word broken at the line end: letters, then a hyphen (not a dash between spaces).

@@ -209,3 +209,9 @@ def test_a_page_of_furniture_only_starts_where_the_next_one_does():
     lines = clean_pages(pages)
     assert [line.text for line in lines] == ["body one", "body three"]
     assert page_starts(lines, 3) == [1, 2, 2]
+
+
+def test_roman_page_numbers_go_but_short_words_stay():
+    pages = ["Preface text ends in\nmix\nvii", "More of the\ncivil\nviii"]
+    texts = [line.text for line in clean_pages(pages)]
+    assert texts == ["Preface text ends in", "mix", "More of the", "civil"]
