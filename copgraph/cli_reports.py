@@ -129,7 +129,13 @@ def draft_command(report, source, out, known_dirs, root) -> None:
           --out /tmp/draft
     """
     from copgraph.build import os_error_message
-    from copgraph.draft import draft_records, in_curated, load_known, write_drafts
+    from copgraph.draft import (
+        KnownNamesError,
+        draft_records,
+        in_curated,
+        load_known,
+        write_drafts,
+    )
 
     project = _paths(root).root
     if (report is None) == (source is None):
@@ -158,8 +164,8 @@ def draft_command(report, source, out, known_dirs, root) -> None:
         folders += sorted((project / "data" / "reports").glob("*/curated"))
     try:
         known = load_known(folders)
-    except Exception as exc:  # a curated file that is not YAML: say which, and go on
-        _fail(f"error: cannot read the known organizations: {str(exc).splitlines()[0]}")
+    except KnownNamesError as exc:
+        _fail(f"error: {exc}")
     drafts = draft_records(text, known)
     try:
         written = write_drafts(drafts, out_dir)

@@ -300,6 +300,10 @@ class Text:
 # -- known names: organizations the graph already holds ---------------------------------------
 
 
+class KnownNamesError(Exception):
+    """A curated file the known names are read from is not YAML; the message names it."""
+
+
 @dataclass(frozen=True)
 class KnownOrganization:
     id: str
@@ -318,7 +322,11 @@ def load_known(curated_dirs: Iterable[Path]) -> list[KnownOrganization]:
         if not folder.is_dir():
             continue
         for path in curated_files(folder):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                first_line = str(exc).splitlines()[0]
+                raise KnownNamesError(f"{path}: not readable YAML: {first_line}") from exc
             for item in (data.get("organizations") or []) if isinstance(data, dict) else []:
                 if not isinstance(item, dict) or "id" not in item or "label" not in item:
                     continue

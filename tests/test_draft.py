@@ -344,16 +344,22 @@ def test_draft_refuses_to_write_into_curated(tmp_path):
         (["--source", "{missing}"], "no such file"),
         (["--source", "{binary}"], "not UTF-8 text"),
         (["{no_manifest}"], "manifest.yaml: missing"),
+        (["--source", "{text}", "--known", "{bad_curated}"], "bad.yaml: not readable YAML"),
     ],
 )
 def test_draft_bad_input_is_one_line(tmp_path, args, message):
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\xff\xfe\x00bad")
     (tmp_path / "no-manifest").mkdir()
+    (tmp_path / "curated").mkdir()
+    (tmp_path / "curated" / "bad.yaml").write_text("organizations: [\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("Some text.", encoding="utf-8")
     paths = {
         "missing": tmp_path / "nope.txt",
         "binary": binary,
         "no_manifest": tmp_path / "no-manifest",
+        "text": tmp_path / "t.txt",
+        "bad_curated": tmp_path / "curated",
     }
     args = [a.format(**paths) for a in args]
     result = CliRunner().invoke(main, ["draft", *args, "--root", str(tmp_path)])
