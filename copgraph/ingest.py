@@ -2,8 +2,8 @@
 
 Reports arrive as PDFs. The text a curator quotes must be the report's words and nothing
 else, so page furniture is removed (running headers and footers: lines that repeat at the
-top or bottom of most pages, and page numbers), and a word hyphenated at a line end is
-joined. The page each line came from is kept in the manifest (``pages``: the 1-based line
+top or bottom of most pages or that carry the page's own number, and page numbers), and a
+word hyphenated at a line end is joined. The page each line came from is kept in the manifest (``pages``: the 1-based line
 where each page starts), so evidence can cite the page as well as the line.
 
 >>> lines = clean_pages(["COP Report\\nThe well-\\nbeing of chil-\\ndren.\\n1",
@@ -39,6 +39,9 @@ PAGE_NUMBER = re.compile(
     rf"^(?:page\s+)?[-–—(\[]?\s*(?:\d{{1,4}}|{ROMAN})\s*[-–—)\]]?(?:\s+of\s+\d{{1,4}})?$",
     re.IGNORECASE,
 )
+# A number at the start or the end of a line (a page number inside a header or footer)
+EDGE_NUMBER = re.compile(r"^(\d{1,4})(?=\s|$)")
+EDGE_NUMBER_END = re.compile(r"(?<=\s)(\d{1,4})$")
 # A word broken at the line end: letters, then a hyphen (not a dash between spaces).
 BROKEN_WORD = re.compile(r"(?<=[^\W\d_])-$")
 
@@ -90,6 +93,28 @@ def running_lines(pages: list[list[str]]) -> set[str]:
     return {key for key, count in counts.items() if count >= needed and key}
 
 
+def numbered_edges(pages: list[list[str]]) -> set[tuple[int, int]]:
+    """(page, line) of the top and bottom lines that carry the page's own number.
+
+    A header that changes with the chapter ("Chapter 2: Utilities 7") repeats on no page,
+    but its number runs with the pages: the number minus the page's position is the same
+    on a third of the pages or more. A table of contents' numbers do not run so.
+    """
+    by_offset: dict[int, set[tuple[int, int]]] = {}
+    for position, lines in enumerate(pages, start=1):
+        for index in _edges(lines):
+            for number in EDGE_NUMBER.findall(lines[index].strip())[:1] + EDGE_NUMBER_END.findall(
+                lines[index].strip()
+            ):
+                by_offset.setdefault(int(number) - position, set()).add((position, index))
+    if not by_offset:
+        return set()
+    offset = max(sorted(by_offset), key=lambda o: len({p for p, _ in by_offset[o]}))
+    found = by_offset[offset]
+    needed = max(2, math.ceil(len(pages) / 3))
+    return found if len({p for p, _ in found}) >= needed else set()
+
+
 def clean_pages(pages: list[str]) -> list[Line]:
     """The report's lines with page furniture removed and line-end hyphenation joined.
 
@@ -103,13 +128,16 @@ def clean_pages(pages: list[str]) -> list[Line]:
         page.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n") for page in pages
     ]
     furniture = running_lines(split)
+    numbered = numbered_edges(split)
     kept: list[Line] = []
     for number, lines in enumerate(split, start=1):
         edges = _edges(lines)
         for index, line in enumerate(lines):
             text = line.rstrip()
             if index in edges and (
-                _furniture_key(text) in furniture or PAGE_NUMBER.match(text.strip())
+                _furniture_key(text) in furniture
+                or PAGE_NUMBER.match(text.strip())
+                or (number, index) in numbered
             ):
                 continue
             kept.append(Line(number, text))

@@ -215,3 +215,16 @@ def test_roman_page_numbers_go_but_short_words_stay():
     pages = ["Preface text ends in\nmix\nvii", "More of the\ncivil\nviii"]
     texts = [line.text for line in clean_pages(pages)]
     assert texts == ["Preface text ends in", "mix", "More of the", "civil"]
+
+
+def test_a_header_that_changes_with_the_chapter_goes_by_its_running_page_number():
+    pages = [
+        "Contents\n1 Intro . . . 5\n2 Use . . . 7\nbody of the contents page",
+        "Chapter 1: Intro 5\nThe introduction.\nmore text\nand more",
+        "Chapter 1: Intro 6\nStill the introduction.\nmore text\nand more",
+        "Chapter 2: Use 7\nHow to use it.\nmore text\nand more",
+    ]
+    texts = [line.text for line in clean_pages(pages)]
+    assert not [t for t in texts if t.startswith("Chapter")]
+    assert texts[:3] == ["Contents", "1 Intro . . . 5", "2 Use . . . 7"]  # numbers not running
+    assert "How to use it." in texts
