@@ -3,8 +3,9 @@
 Reports arrive as PDFs. The text a curator quotes must be the report's words and nothing
 else, so page furniture is removed (running headers and footers: lines that repeat at the
 top or bottom of most pages or that carry the page's own number, and page numbers), and a
-word hyphenated at a line end is joined. The page each line came from is kept in the manifest (``pages``: the 1-based line
-where each page starts), so evidence can cite the page as well as the line.
+word hyphenated at a line end is joined. The page each line came from is kept in the
+manifest (``pages``: the 1-based line where each page starts), so evidence can cite the page
+as well as the line.
 
 >>> lines = clean_pages(["COP Report\\nThe well-\\nbeing of chil-\\ndren.\\n1",
 ...                      "COP Report\\nTheir well-being online.\\n2"])
