@@ -118,6 +118,10 @@ class Report:
         """
         return bisect.bisect_right(self._sentence_starts, offset)
 
+    def sentence_starts(self) -> list[int]:
+        """Offsets in the collapsed text where each sentence starts, in order (0 first)."""
+        return sorted(set(self._sentence_starts))
+
     def find(self, quote: str) -> list[Match]:
         """Every place the quote occurs, in text order."""
         needle = collapse(quote)

@@ -1,14 +1,14 @@
 """The ``copgraph`` command: a thin layer over the package's functions.
 
-One module per family of commands (``graph``, ``queries``, ``network``), each registered
-here explicitly; ``common`` holds what they share.
+One module per family of commands (``graph``, ``queries``, ``network``, ``authoring``),
+each registered here explicitly; ``common`` holds what they share.
 """
 
 from __future__ import annotations
 
 import click
 
-from copgraph.cli import graph, network, queries
+from copgraph.cli import authoring, graph, network, queries
 from copgraph.cli.common import Main
 
 
@@ -42,5 +42,7 @@ for command in (
     network.network_group,
     network.export_command,
     network.viz_command,
+    authoring.new_report_command,
+    authoring.draft_command,
 ):
     main.add_command(command)
