@@ -1,9 +1,10 @@
-"""The README's generated parts: the catalog table and an example per query.
+"""The READMEs' generated parts: the catalog, an example per query, the field reference.
 
 Each part sits between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->`` in
-README.md. ``make docs`` (``python -m copgraph.docs``) rewrites them from the code and
-the data; ``python -m copgraph.docs --check`` (and a test) fails when the README differs,
-so the README cannot drift from the catalog or the queries' answers.
+README.md (and ``fields`` in data/README.md). ``make docs`` (``python -m copgraph.docs``)
+rewrites them from the code and the data; ``python -m copgraph.docs --check`` (and a test)
+fails when a README differs, so neither can drift from the catalog, the queries' answers,
+the schema or the mapping.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from copgraph.catalog import NamedQuery, example_command, for_people, load_catalog
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+DATA_README = README.parent / "data" / "README.md"
 EXAMPLE_WIDTH = 150
 
 
@@ -51,6 +53,48 @@ def catalog_examples(kg, catalog: dict[str, NamedQuery], fallback: dict[str, str
     return "\n".join(out) + "\n"
 
 
+def _targets_cell(spec) -> str:
+    if spec.kind == "concept":
+        return f"scheme `{spec.targets[0]}`"
+    return ", ".join(f"`{t}`" for t in spec.targets)
+
+
+def field_reference() -> str:
+    """One table per record type, from the schema (``records.TYPES``) and the mapping
+    (``build.mapping``): what a curator may write and the triple each field becomes."""
+    from copgraph.build.mapping import INVERSE, predicate_of
+    from copgraph.namespaces import compact
+    from copgraph.records import TYPES
+
+    out = []
+    for rtype in TYPES.values():
+        where = "top-level key" if rtype.top_level else "nested in another record"
+        compact_note = "; each quote states the whole record" if rtype.compact else ""
+        out.append(f"#### `{rtype.key}` -> `cg:{rtype.cls}` ({where}{compact_note})\n")
+        out.append("| field | kind | required | list | refers to | becomes | fact | meaning |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for spec in rtype.fields:
+            predicate = predicate_of(rtype.key, spec.name)
+            becomes = f"`{compact(str(predicate))}`" if predicate is not None else ""
+            if spec.name in INVERSE and predicate is not None:
+                becomes = f"(target) {becomes} (record)"
+            elif spec.kind == "nested" and predicate is not None:
+                becomes = f"(nested) {becomes} (record)"
+            cells = [
+                f"`{spec.name}`",
+                spec.kind,
+                "yes" if spec.required else "",
+                "yes" if spec.many else "",
+                _targets_cell(spec),
+                becomes,
+                "yes" if spec.fact and spec.kind != "evidence" else "",
+                spec.doc.replace("|", "\\|"),
+            ]
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
 def generated_parts(kg, fallback: dict[str, str]) -> dict[str, str]:
     catalog = load_catalog()
     return {
@@ -77,20 +121,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regenerate the README's generated parts.")
     parser.add_argument("--check", action="store_true", help="exit 1 if README.md differs")
     parser.add_argument("--readme", type=Path, default=README)
+    parser.add_argument("--data-readme", type=Path, default=DATA_README)
     args = parser.parse_args(argv)
     from copgraph.kg import open_graph
 
-    current = args.readme.read_text(encoding="utf-8")
-    wanted = rewrite(current, generated_parts(open_graph(), FALLBACK))
-    if args.check:
-        if wanted != current:
-            print(f"{args.readme} is out of date: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    if wanted != current:
-        args.readme.write_text(wanted, encoding="utf-8")
-        print(f"rewrote the generated parts of {args.readme}")
-    return 0
+    targets = {
+        args.readme: lambda: generated_parts(open_graph(), FALLBACK),
+        args.data_readme: lambda: {"fields": field_reference()},
+    }
+    stale = []
+    for path, parts in targets.items():
+        current = path.read_text(encoding="utf-8")
+        wanted = rewrite(current, parts())
+        if wanted == current:
+            continue
+        if args.check:
+            stale.append(path)
+        else:
+            path.write_text(wanted, encoding="utf-8")
+            print(f"rewrote the generated parts of {path}")
+    for path in stale:
+        print(f"{path} is out of date: run `make docs`", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

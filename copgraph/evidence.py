@@ -92,6 +92,15 @@ class Report:
     def line_of(self, raw_offset: int) -> int:
         return bisect.bisect_right(self._line_starts, raw_offset)
 
+    def line_at(self, offset: int) -> int:
+        """The line (1 = the first) of the raw text holding this offset of the collapsed text.
+
+        >>> r = Report("one\\n  two   three\\nfour")
+        >>> [r.line_at(r.collapsed.find(w)) for w in ("one", "three", "four")]
+        [1, 2, 3]
+        """
+        return self.line_of(self._raw_offset[offset])
+
     def section_at(self, line: int) -> Section | None:
         index = bisect.bisect_right(self._section_lines, line) - 1
         return self.sections[index] if index >= 0 else None
@@ -109,6 +118,10 @@ class Report:
         """
         return bisect.bisect_right(self._sentence_starts, offset)
 
+    def sentence_starts(self) -> list[int]:
+        """Offsets in the collapsed text where each sentence starts, in order (0 first)."""
+        return sorted(set(self._sentence_starts))
+
     def find(self, quote: str) -> list[Match]:
         """Every place the quote occurs, in text order."""
         needle = collapse(quote)
@@ -117,7 +130,7 @@ class Report:
         matches, start = [], self.collapsed.find(needle)
         while start != -1:
             end = start + len(needle)
-            line = self.line_of(self._raw_offset[start])
+            line = self.line_at(start)
             section = self.section_at(line)
             matches.append(
                 Match(

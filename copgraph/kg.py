@@ -272,9 +272,16 @@ class KnowledgeGraph:
 
         return cached
 
+    def select_terms(self, text: str) -> tuple[list[str], list[list]]:
+        """A trusted SELECT's variables and rows as rdflib terms (None where unbound).
+
+        For the package's own queries (the network's), which want terms, not display values.
+        """
+        return self.store.select(text)
+
     def _cells(self, text: str, convert) -> tuple[list[str], list[list]]:
         """Variables and rows of typed Python cells, whatever the store."""
-        variables, rows = self.store.select(text)
+        variables, rows = self.select_terms(text)
         # an empty GROUP_CONCAT is "" on some stores and unbound on others: make it None
         return variables, [
             [None if (v := typed_value(term, convert)) == "" else v for term in row] for row in rows

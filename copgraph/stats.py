@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pandas as pd
-from rdflib import RDF, Graph
+from rdflib import OWL, RDF, Graph
 
-from copgraph.build import Paths, ensure_built
+from copgraph.build import Paths, classes_needing_evidence, ensure_built
 from copgraph.namespaces import CG
 
 
@@ -19,50 +19,36 @@ def read_built(paths: Paths | None = None, progress=None) -> Graph:
     return Graph().parse(ensure_built(paths or Paths(), progress), format="nt")
 
 
-#: Classes whose instances are facts drawn from the report (and so need evidence).
-FACT_CLASSES = (
-    "Programme",
-    "Organization",
-    "Person",
-    "Post",
-    "Country",
-    "Place",
-    "Output",
-    "Event",
-    "Session",
-    "AgendaItem",
-    "Participation",
-    "Partnership",
-    "Figure",
-    "Instrument",
-    "Statement",
-    "Discrepancy",
-    "Variant",
-    "Fact",
-)
+def read_shapes(paths: Paths | None = None) -> Graph:
+    """The SHACL shapes the graph was validated with (they say which classes need quotes)."""
+    return Graph().parse((paths or Paths()).ontology_dir / "shapes.ttl")
 
 
 def class_counts(graph: Graph) -> pd.DataFrame:
-    """Instances per class, with how many carry at least one quote."""
-    rows = []
-    for name in FACT_CLASSES + ("Topic", "Evidence"):
-        members = set(graph.subjects(RDF.type, CG[name]))
-        with_evidence = sum(1 for m in members if (m, CG.evidence, None) in graph)
-        rows.append({"class": name, "count": len(members), "with_evidence": with_evidence})
-    return pd.DataFrame(rows)
+    """Instances of each class the ontology declares, with how many carry a quote.
 
-
-def evidence_share(graph: Graph) -> float:
-    """Share of facts that carry at least one quote (1.0 means all).
-
-    A discrepancy carries its quotes on its variants, so it is counted through them.
+    >>> g = Graph().parse(data='''@prefix cg: <https://w3id.org/copgraph/ontology#> .
+    ...     @prefix owl: <http://www.w3.org/2002/07/owl#> .
+    ...     cg:Person a owl:Class . cg:Topic a owl:Class .
+    ...     cg:ann a cg:Person ; cg:evidence cg:q1 . cg:bob a cg:Person .''', format="turtle")
+    >>> class_counts(g).values.tolist()
+    [['Person', 2, 1], ['Topic', 0, 0]]
     """
-    facts = {
-        s
-        for name in FACT_CLASSES
-        if name != "Discrepancy"
-        for s in graph.subjects(RDF.type, CG[name])
-    }
+    rows = []
+    declared = {c for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(str(CG))}
+    for cls in sorted(declared):
+        members = set(graph.subjects(RDF.type, cls))
+        with_evidence = sum(1 for m in members if (m, CG.evidence, None) in graph)
+        rows.append({"class": cls.fragment, "count": len(members), "with_evidence": with_evidence})
+    return pd.DataFrame(rows, columns=["class", "count", "with_evidence"])
+
+
+def evidence_share(graph: Graph, shapes: Graph) -> float:
+    """Share of the instances the shapes require a quote of that carry one (1.0 means all).
+
+    A discrepancy carries its quotes on its variants, so the shapes ask them of its variants.
+    """
+    facts = {s for cls in classes_needing_evidence(shapes) for s in graph.subjects(RDF.type, cls)}
     if not facts:
         return 0.0
     return sum(1 for s in facts if (s, CG.evidence, None) in graph) / len(facts)

@@ -311,3 +311,13 @@ people:
     result = run_cli("build", "--root", str(root), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "warning: " in result.stderr and "The post has no title" in result.stderr
+
+
+def test_copgraph_root_set_after_import_is_honoured(monkeypatch, tmp_path):
+    """Defaults are read when a build is asked for, not frozen when the module is imported."""
+    from copgraph.build import Paths, inputs_digest
+
+    checkout = inputs_digest()
+    monkeypatch.setenv("COPGRAPH_ROOT", str(tmp_path))
+    assert Paths().root == tmp_path.resolve()
+    assert inputs_digest() == inputs_digest(Paths(root=tmp_path)) != checkout

@@ -112,16 +112,16 @@ def test_quality_check_returns_no_rows(graph, name):
 
 
 def test_a_quality_check_catches_a_defect(graph):
-    from rdflib import Graph, URIRef
-
-    from copgraph.namespaces import CG
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
 
     broken = Graph()
     for triple in graph:
         broken.add(triple)
-    broken.remove((URIRef("https://w3id.org/copgraph/id/itu"), CG.kind, None))
-    rows = run_checks(KnowledgeGraph(RdflibStore(broken)))["organizations-without-kind"]
-    assert list(rows.organization) == ["id:itu"]
+    unicef = URIRef("https://w3id.org/copgraph/id/unicef")
+    broken.add((unicef, RDFS.label, Literal("International Telecommunication Union")))
+    rows = run_checks(KnowledgeGraph(RdflibStore(broken)))["duplicate-labels"]
+    assert [(r.first, r.second) for r in rows.itertuples()] == [("id:itu", "id:unicef")]
 
 
 def test_contradictions_are_kept_and_queryable(graph):

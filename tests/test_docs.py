@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copgraph.catalog import load_catalog
-from copgraph.docs import FALLBACK, README, generated_parts, rewrite
+from copgraph.docs import DATA_README, FALLBACK, README, field_reference, generated_parts, rewrite
 
 from .conftest import run_cli
 
@@ -13,6 +13,22 @@ def test_the_readme_catalog_and_examples_are_current(kg_oxigraph):
     assert rewrite(text, generated_parts(kg_oxigraph, FALLBACK)) == text, (
         "README.md differs from the code: run `make docs`"
     )
+
+
+def test_the_data_readme_field_reference_is_current():
+    text = DATA_README.read_text(encoding="utf-8")
+    assert rewrite(text, {"fields": field_reference()}) == text, (
+        "data/README.md differs from the schema or the mapping: run `make docs`"
+    )
+
+
+def test_a_field_mapped_to_another_predicate_changes_the_field_reference(monkeypatch):
+    """The reference is generated from the mapping the build uses, not written beside it."""
+    from copgraph.build import mapping
+    from copgraph.namespaces import CG
+
+    monkeypatch.setitem(mapping.PREDICATES, "acronym", CG.shortName)
+    assert "| `acronym` | string |  |  |  | `cg:shortName` |" in field_reference()
 
 
 def test_the_readme_table_names_every_query_and_its_columns():

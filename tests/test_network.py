@@ -71,7 +71,7 @@ def pairs(*names: str) -> set[frozenset]:
 
 def test_every_network_query_has_a_header_and_returns_its_columns():
     kg = fixture_kg("tiny.ttl")
-    files = sorted(network.QUERY_DIR.glob("*.rq"))
+    files = sorted(network.NETWORK_QUERY_DIR.glob("*.rq"))
     assert {f.stem for f in files} >= {
         "organizations",
         "partnerships",
@@ -681,7 +681,7 @@ def test_cli_ego_of_an_organization_without_ties_prints_no_whole_graph_notes():
 
 
 def test_cli_brokers_help_explains_every_column():
-    from copgraph.cli_network import BROKER_COLUMNS
+    from copgraph.cli.network import BROKER_COLUMNS
 
     explained = {c.strip() for key in BROKER_COLUMNS for c in key.split(",")}
     assert explained == set(network.measures.BROKER_COLUMNS)

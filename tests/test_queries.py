@@ -519,14 +519,14 @@ def test_help_and_queries_start_without_the_heavy_libraries(tmp_path):
 def test_stats_reads_the_built_graph_without_building_again(monkeypatch, kg_oxigraph):
     from click.testing import CliRunner
 
-    import copgraph.build
+    import copgraph.build.pipeline
     from copgraph.cli import main
 
     def refuse(*args, **kwargs):
         raise AssertionError("stats must not assemble or validate again")
 
-    monkeypatch.setattr(copgraph.build, "assemble", refuse)
-    monkeypatch.setattr(copgraph.build, "validate_shapes", refuse)
+    monkeypatch.setattr(copgraph.build.pipeline, "assemble", refuse)
+    monkeypatch.setattr(copgraph.build.pipeline, "validate_shapes", refuse)
     result = CliRunner().invoke(main, ["stats"])
     assert result.exit_code == 0, result.output
     people = len(kg_oxigraph.query("people").person.unique())

@@ -7,7 +7,7 @@
 
 from copgraph.network.data import (
     EDGE_KINDS,
-    QUERY_DIR,
+    NETWORK_QUERY_DIR,
     NetworkData,
     Quote,
     Relation,
@@ -60,7 +60,7 @@ __all__ = [
     "BETWEENNESS_SAMPLE",
     "EDGE_KINDS",
     "FORMATS",
-    "QUERY_DIR",
+    "NETWORK_QUERY_DIR",
     "SEED",
     "SMALL_GRAPH",
     "NetworkData",

@@ -24,7 +24,7 @@ import pandas as pd
 from copgraph.catalog import QueryError, python_value
 from copgraph.namespaces import ID, compact, sparql_prologue
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries" / "network"
+NETWORK_QUERY_DIR = Path(__file__).resolve().parent.parent / "queries" / "network"
 
 #: Partnership kinds in the order of the partnership-kind scheme, then the inferred ties.
 EDGE_KINDS = (
@@ -48,8 +48,8 @@ def _local(iri: str) -> str:
 
 def select(kg, name: str) -> pd.DataFrame:
     """Run ``queries/network/NAME.rq`` on the graph's store; ids as record ids, no NaN."""
-    text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
-    variables, rows = kg.store.select(sparql_prologue() + text)
+    text = (NETWORK_QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    variables, rows = kg.select_terms(sparql_prologue() + text)
     data = [[python_value(term, _local) for term in row] for row in rows]
     return pd.DataFrame(data, columns=variables, dtype=object)
 

@@ -6,15 +6,14 @@ from pathlib import Path
 
 import click
 
-from copgraph.cli import (
+from copgraph.cli.common import (
     FORMAT_OPTION,
     ROOT_OPTION,
     STORE_OPTION,
-    _fail,
-    _open,
-    _paths,
-    _run,
-    main,
+    fail,
+    open_kg,
+    paths_for,
+    run_reporting,
 )
 
 FOLD_OPTION = click.option(
@@ -59,7 +58,7 @@ def _graph(kg, fold: bool, country: str | None, kind: str | None):
         code = network.resolve_country(kg, country, data) if country else None
         return data, network.partnership_graph(data, fold=fold, country=code, kind=kind)
 
-    return _run(build)
+    return run_reporting(build)
 
 
 def _notes(frame, fmt: str) -> None:
@@ -75,7 +74,7 @@ def _emit(frame, fmt: str) -> None:
     _notes(frame, fmt)
 
 
-@main.group("network")
+@click.group("network")
 def network_group() -> None:
     """Who works with whom: the organization partnership network (NetworkX).
 
@@ -108,7 +107,7 @@ def summary_command(top, fold, country, kind, store, fmt, root) -> None:
     from copgraph import network
     from copgraph.output import render
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
     _, graph = _graph(kg, fold, country, kind)
     frame = network.summary(graph, top=top)
     if fmt != "table":
@@ -144,8 +143,8 @@ def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
     """ORG's partners (id, acronym or name), each tie with its kinds, weight and quotes."""
     from copgraph import network
 
-    kg = _open(store, False, root)
-    node = _run(lambda: network.resolve_org(kg, org))
+    kg = open_kg(store, False, root)
+    node = run_reporting(lambda: network.resolve_org(kg, org))
     data, graph = _graph(kg, fold, country, kind)
     if fold:
         node = data.root(node)
@@ -166,13 +165,13 @@ def country_command(country, fold, store, fmt, root) -> None:
     partnerships, outputs and events."""
     from copgraph import network
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
 
     def build():
         data = network.load(kg)
         return data, network.resolve_country(kg, country, data)
 
-    data, code = _run(build)
+    data, code = run_reporting(build)
     frame = network.country_partners(data, code, fold=fold)
     if fmt == "table":
         info = data.countries[code]
@@ -191,8 +190,8 @@ def countries_command(everyone, fold, store, fmt, root) -> None:
     """Each beneficiary country's partner profile: organizations, kinds, top partner."""
     from copgraph import network
 
-    kg = _open(store, False, root)
-    frame = _run(
+    kg = open_kg(store, False, root)
+    frame = run_reporting(
         lambda: network.country_profiles(
             network.load(kg), fold=fold, beneficiaries_only=not everyone
         )
@@ -213,7 +212,7 @@ def centrality_command(fold, country, kind, store, fmt, root) -> None:
     eigenvector: centrality from being tied to central organizations (weighted)"""
     from copgraph import network
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
     _, graph = _graph(kg, fold, country, kind)
     _emit(network.centrality(graph), fmt)
 
@@ -248,7 +247,7 @@ BROKERS_HELP = (
 def brokers_command(fold, country, kind, store, fmt, root) -> None:
     from copgraph import network
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
     _, graph = _graph(kg, fold, country, kind)
     _emit(network.brokers(graph), fmt)
 
@@ -259,7 +258,7 @@ def mixing_command(fold, country, kind, store, fmt, root) -> None:
     """The stakeholder-kind mixing matrix (ties between kinds) and its assortativity."""
     from copgraph import network
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
     _, graph = _graph(kg, fold, country, kind)
     from copgraph.output import render
 
@@ -296,7 +295,7 @@ def _named_graph(data, which: str, fold: bool, country: str | None, kind: str | 
     return network.country_organization_graph(data, fold=fold)
 
 
-@main.command("export")
+@click.command("export")
 @click.option(
     "--format",
     "fmt",
@@ -332,14 +331,14 @@ def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
     GEXF and JSON back unchanged (list attributes are JSON text in GraphML and GEXF)."""
     from copgraph import network
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
 
     def build():
         data = network.load(kg)
         code = network.resolve_country(kg, country, data) if country else None
         return _named_graph(data, which, fold, code, kind)
 
-    graph = _run(build)
+    graph = run_reporting(build)
     path = Path(out)
     _make_parent(path)
     network.export(graph, path, fmt)
@@ -348,7 +347,7 @@ def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
     )
 
 
-@main.command("viz")
+@click.command("viz")
 @click.option(
     "-o",
     "--out",
@@ -375,9 +374,9 @@ def viz_command(out, png, fold, country, kind, store, root) -> None:
     page says how many it leaves out) with positions computed in advance."""
     from copgraph import viz
 
-    kg = _open(store, False, root)
+    kg = open_kg(store, False, root)
     _, graph = _graph(kg, fold, country, kind)
-    target = Path(out) if out else _paths(root).out_dir / "network.html"
+    target = Path(out) if out else paths_for(root).out_dir / "network.html"
     for path in (target, Path(png) if png else None):
         if path is not None:
             _make_parent(path)
@@ -395,6 +394,6 @@ def _make_parent(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _fail(f"error: cannot create folder {path.parent}: {exc.strerror}", 2)
+        fail(f"error: cannot create folder {path.parent}: {exc.strerror}", 2)
     if path.is_dir():
-        _fail(f"error: {path} is a folder; give a file name", 2)
+        fail(f"error: {path} is a folder; give a file name", 2)

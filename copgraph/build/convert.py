@@ -1,171 +1,22 @@
-"""Records to triples: check the curated data, convert it, validate it, write the graph.
+"""Curated records to triples, checking references, concepts and quotes on the way.
 
-The build is all-or-nothing: every problem it finds (in the YAML, in a quote, in a
-reference, against the SHACL shapes) is collected and reported together, and nothing is
-written unless there are none. The same inputs give byte-identical output files.
+Every fact a record states becomes its direct triple plus a ``cg:Fact`` node whose
+``cg:evidence`` points to exactly the quotes that state it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 import re
-import tempfile
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
-from copgraph.evidence import Report, Source, SourceError, collapse, load_source
+from copgraph.build.mapping import INVERSE, predicate_of
+from copgraph.evidence import Report, Source, collapse
 from copgraph.namespaces import CG, ID, PREFIXES, SCHEMES, bind_prefixes, compact
-from copgraph.records import (
-    TYPES,
-    Problem,
-    Record,
-    _text_of,
-    curated_files,
-    parse_documents,
-    read_curated,
-    suggest,
-)
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_root() -> Path:
-    """The project folder: $COPGRAPH_ROOT if set, else this checkout."""
-    env = os.environ.get("COPGRAPH_ROOT")
-    return Path(env).resolve() if env else ROOT
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Where the inputs and outputs live; defaults to this checkout's folders."""
-
-    root: Path = field(default_factory=default_root)
-    source: Path | None = None
-    curated: Path | None = None
-    ontology: Path | None = None
-    out: Path | None = None
-
-    @property
-    def source_dir(self) -> Path:
-        return self.source or self.root / "data" / "source"
-
-    @property
-    def curated_dir(self) -> Path:
-        return self.curated or self.root / "data" / "curated"
-
-    @property
-    def ontology_dir(self) -> Path:
-        return self.ontology or self.root / "ontology"
-
-    @property
-    def out_dir(self) -> Path:
-        return self.out or self.root / "data" / "build"
-
-
-class BuildError(Exception):
-    """The build found problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem | str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) found")
-
-    def report(self) -> str:
-        lines = [f"build failed: {len(self.problems)} problem(s)"]
-        lines += [f"  - {p}" for p in self.problems]
-        return "\n".join(lines)
-
-
-@dataclass
-class Built:
-    graph: Graph
-    records: list[Record]
-    source: Source
-    problems: list[Problem] = field(default_factory=list)
-
-
-# Which predicate each YAML field becomes. A field absent here is handled by hand below.
-PREDICATES: dict[str, URIRef] = {
-    "label": RDFS.label,
-    "name": RDFS.label,
-    "alt_labels": SKOS.altLabel,
-    "alt_names": SKOS.altLabel,
-    "acronym": CG.acronym,
-    "kind": CG.kind,
-    "country": CG.country,
-    "parent": CG.parentOrganization,
-    "note": CG.note,
-    "honorific": CG.honorific,
-    "title": CG.title,
-    "organization": CG.organization,
-    "iso2": CG.iso2,
-    "iso3": CG.iso3,
-    "beneficiary": CG.beneficiary,
-    "appears_as": CG.appearsAs,
-    "established": CG.established,
-    "start": CG.start,
-    "end": CG.end,
-    "established_by": CG.establishedBy,
-    "within": CG.withinFramework,
-    "funders": CG.funder,
-    "beneficiaries": CG.beneficiaryCountry,
-    "outcomes": CG.outcome,
-    "language": CG.language,
-    "producers": CG.producer,
-    "partners": CG.partner,
-    "date": CG.date,
-    "status": CG.status,
-    "audience": CG.audience,
-    "age_range": CG.ageRange,
-    "translation_of": CG.translationOf,
-    "launched_at": CG.launchedAt,
-    "programme": CG.programme,
-    "place": CG.place,
-    "participants": CG.participantCount,
-    "organizers": CG.organizer,
-    "part_of": CG.partOf,
-    "number": CG.sessionNumber,
-    "alt_titles": CG.alternativeTitle,
-    "event": CG.partOf,
-    "topics": CG.topic,
-    "person": CG.participant,
-    "role": CG.role,
-    "source": CG.source,
-    "organizations": CG.partnerOrganization,
-    "about": CG.about,
-    "value": CG.value,
-    "min": CG.minValue,
-    "max": CG.maxValue,
-    "unit": CG.unit,
-    "year": CG.year,
-    "wording": CG.wording,
-    "jurisdiction": CG.jurisdiction,
-    "speaker": CG.speaker,
-    "session": CG.session,
-    "text": CG.text,
-    "property": CG.property,
-    "description": CG.description,
-    "hub": CG.hub,
-    "former": CG.former,
-    "stated_by": CG.statedBy,
-    "issuer": CG.issuer,
-    "online": CG.online,
-}
-# Where one field name means something else in one record type.
-OVERRIDES: dict[tuple[str, str], URIRef] = {
-    ("variants", "value"): CG.variantValue,
-}
-# What a discrepancy's property names when it is a field holding nested records.
-NESTED_PREDICATES = {"posts": CG.holder, "participants": CG.participant, "variants": CG.variant}
-# Fields whose triple points from the referenced node to the record (X cites instrument).
-INVERSE = {"cited_by": CG.cites, "sessions": CG.cites}
+from copgraph.records import TYPES, Problem, Record, _text_of, suggest
 
 
 def date_literal(text: str) -> Literal:
@@ -186,7 +37,7 @@ def participation_iri(session: str, person: str, role: str) -> URIRef:
     return ID[f"participation/{session}/{person}/{role}"]
 
 
-class _Converter:
+class Converter:
     """Checks references and quotes while it turns records into triples."""
 
     def __init__(
@@ -393,10 +244,10 @@ class _Converter:
                 obj = self.term(record, spec, one, subject, evidence)
                 if obj is None:
                     continue
+                predicate = predicate_of(rtype.key, spec.name)
                 if spec.name in INVERSE:
-                    triple = (obj, INVERSE[spec.name], subject)
+                    triple = (obj, predicate, subject)
                 else:
-                    predicate = OVERRIDES.get((rtype.key, spec.name), PREDICATES[spec.name])
                     triple = (subject, predicate, obj)
                 g.add(triple)
                 if spec.kind == "quantity":
@@ -475,9 +326,7 @@ class _Converter:
                 f"{suggest(value, names)}",
             )
             return None
-        if spec.kind == "nested":
-            return NESTED_PREDICATES[value]
-        return INVERSE.get(value) or OVERRIDES.get((about, value), PREDICATES[value])
+        return predicate_of(about, value)
 
     def quantity(self, record, field_name, value, subject, evidence) -> URIRef | None:
         node = URIRef(f"{subject}/{field_name}")
@@ -538,10 +387,7 @@ class _Converter:
             self.nested_link((node, CG.session, subject), part)
 
     def _discrepancy(self, record, subject, evidence):
-        variants = record.nested.get("variants", [])
-        if len(variants) < 2:
-            self.problem(record, "variants", "a discrepancy needs at least two variants")
-        for variant in variants:
+        for variant in record.nested.get("variants", []):
             node = ID[f"variant/{record.id}/{_hash(variant.data.get('value'))[:8]}"]
             self.convert(variant, node)
             self.nested_link((subject, CG.variant, node), variant)
@@ -605,7 +451,7 @@ class _Converter:
         if best is None:
             return None
         offset = max(floor, 0) + best[0]
-        return best[1], best[2], self.report.line_of(self.report._raw_offset[offset])
+        return best[1], best[2], self.report.line_at(offset)
 
     def _figure(self, record, subject, evidence):
         data = record.data
@@ -613,18 +459,12 @@ class _Converter:
         if quoted and not any(_quote_has(self.graph, e, data["wording"]) for e in quoted):
             self.problem(record, "wording", f"'{data['wording']}' is not in the record's quotes")
 
-    def _partnership(self, record, subject, evidence):
-        orgs = record.data.get("organizations") or []
-        if len(set(orgs)) < 2:
-            self.problem(record, "organizations", "a partnership needs two or more organizations")
-
     SPECIAL: dict[str, Callable] = {
         "people": _person,
         "sessions": _session,
         "discrepancies": _discrepancy,
         "statements": _statement,
         "figures": _figure,
-        "partnerships": _partnership,
     }
 
 
@@ -709,7 +549,7 @@ def _hint(report: Report, quote: str) -> str:
     hidden = invisible_characters(needle)
     if low < 12:
         return f"'{shown}'{hidden}"
-    line = report.line_of(report._raw_offset[report.collapsed.find(needle[:low])])
+    line = report.line_at(report.collapsed.find(needle[:low]))
     return (
         f"'{shown}' (the first {low} characters match near line {line}; "
         f"it differs from: '{needle[low : low + 30]}'){hidden}"
@@ -740,48 +580,6 @@ def invisible_characters(text: str) -> str:
     return f"; it holds {', '.join(found[:3])}{more}, which the eye cannot tell apart"
 
 
-def load_ontology(ontology_dir: Path) -> Graph:
-    """The ontology and every SKOS scheme as one graph: the release form of the sources.
-
-    Every concept of a flat scheme (none has a skos:broader) is made one of its top
-    concepts, so that SKOS tools show them. The few blank nodes (RDF lists,
-    owl:AllDisjointClasses) stay blank nodes, as OWL tools expect, with labels from rdflib's
-    canonical labelling, so serializations stay byte-identical.
-    """
-    from rdflib.compare import to_canonical_graph
-
-    graph = Graph()
-    graph.parse(ontology_dir / "copgraph.ttl")
-    for path in sorted((ontology_dir / "schemes").glob("*.ttl")):
-        graph.parse(path)
-    for scheme in graph.subjects(RDF.type, SKOS.ConceptScheme):
-        concepts = list(graph.subjects(SKOS.inScheme, scheme))
-        if not any((c, SKOS.broader, None) in graph for c in concepts):
-            for concept in concepts:
-                graph.add((concept, SKOS.topConceptOf, scheme))
-                graph.add((scheme, SKOS.hasTopConcept, concept))
-    result = bind_prefixes(Graph())
-    for triple in to_canonical_graph(graph):
-        result.add(triple)
-    return result
-
-
-def ontology_properties(ontology: Graph) -> frozenset[URIRef]:
-    """Every property the ontology declares, and the RDFS/SKOS labels it uses."""
-    kinds = (OWL.ObjectProperty, OWL.DatatypeProperty)
-    declared = {p for kind in kinds for p in ontology.subjects(RDF.type, kind)}
-    return frozenset(declared | {RDFS.label, SKOS.altLabel})
-
-
-def scheme_members(ontology: Graph) -> dict[str, set[str]]:
-    members: dict[str, set[str]] = defaultdict(set)
-    for name, namespace in SCHEMES.items():
-        scheme = URIRef(str(namespace).rstrip("/"))
-        for concept in ontology.subjects(SKOS.inScheme, scheme):
-            members[name].add(str(concept)[len(str(namespace)) :])
-    return members
-
-
 def document_triples(graph: Graph, source: Source) -> None:
     m, node = source.manifest, ID[source.document_id]
     graph.add((node, RDF.type, CG.Document))
@@ -790,333 +588,3 @@ def document_triples(graph: Graph, source: Source) -> None:
     graph.add((node, DCTERMS.publisher, Literal(m["publisher"])))
     graph.add((node, DCTERMS.date, date_literal(str(m["date"]))))
     graph.add((node, CG.sha256, Literal(m["sha256"])))
-
-
-def assemble(paths: Paths = Paths()) -> Built:
-    """Check and convert everything; raise BuildError listing every problem."""
-    try:
-        source = load_source(paths.source_dir)
-    except SourceError as exc:
-        raise BuildError([str(exc)]) from None
-    ontology = load_ontology(paths.ontology_dir)
-    documents, unreadable = read_curated(paths.curated_dir)
-    records, problems = parse_documents(documents)
-    if unreadable:  # references into a file that did not parse would all look unknown
-        raise BuildError(
-            unreadable
-            + problems
-            + ["references and quotes are checked once every curated file can be read"]
-        )
-    converter = _Converter(source, scheme_members(ontology), records, ontology_properties(ontology))
-    for record in records:
-        if converter.files_of.get(record.id) == record.file:
-            converter.convert(record)
-    problems += converter.problems
-    problems += notes_naming_unknown_discrepancies(records, converter.types_of)
-    graph = converter.graph
-    document_triples(graph, source)
-    if problems:
-        raise BuildError(problems)
-    graph += ontology
-    return Built(graph=graph, records=records, source=source)
-
-
-def validate_shapes(
-    graph: Graph,
-    shapes_path: Path,
-    records: list[Record] | None = None,
-    warnings: list[str] | None = None,
-) -> list[str]:
-    """Run pySHACL; one readable line per violation, which fails the build.
-
-    Results of severity Warning or Info (a gap the report allows, such as a post without
-    a title) do not fail it: they are appended to ``warnings`` when given. With the records,
-    each line names the curated file, record and field the node and property came from.
-    """
-    from pyshacl import validate
-
-    shapes = Graph().parse(shapes_path)
-    conforms, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
-    if conforms:
-        return []
-    from rdflib.namespace import SH
-
-    by_id = {record.id: record for record in records or []}
-    lines = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        where = _locate(focus, path, by_id)
-        node = f"{_short(focus)}{' ' + _short(path) if path else ''}"
-        if where:
-            line = f"{where}: {message} (SHACL {severity} on {node})"
-        else:
-            line = f"SHACL {severity}: {node}: {message}"
-        if severity == "Violation":
-            lines.append(line)
-        elif warnings is not None:
-            warnings.append(line)
-    if warnings is not None:
-        warnings.sort()
-    return sorted(lines)
-
-
-def _locate(focus, path, by_id: dict[str, Record]) -> str | None:
-    """'file: record 'x', field 'y'' for a node minted from a curated record, else None."""
-    text = str(focus)
-    if not text.startswith(str(ID)):
-        return None
-    parts = text[len(str(ID)) :].split("/")
-    index = next((i for i, part in enumerate(parts) if part in by_id), None)
-    if index is None:
-        return None
-    record = by_id[parts[index]]
-    field_name = _field_of(record, path)
-    if index == 0 and len(parts) == 2:  # a quantity's node: <record>/<field>
-        field_name = f"{parts[1]}.{field_name}" if field_name else parts[1]
-    from copgraph.records import _relative
-
-    field_part = f", field '{field_name}'" if field_name else ""
-    return f"{_relative(record.file)}: record '{record.id}'{field_part}"
-
-
-def _field_of(record: Record, path) -> str | None:
-    """The YAML field whose triples use the predicate ``path`` (None if none does)."""
-    if path is None:
-        return None
-    names = [name for name, predicate in PREDICATES.items() if predicate == path]
-    names += [name for (_, name), predicate in OVERRIDES.items() if predicate == path]
-    own = [n for n in names if record.type.field(n) is not None]
-    chosen = own or names
-    if chosen:
-        return chosen[0]
-    return {CG.minValue: "min", CG.maxValue: "max", CG.value: "value"}.get(path, _short(path))
-
-
-def _short(term) -> str:
-    from copgraph.namespaces import compact
-
-    return compact(str(term))
-
-
-def build_graph(paths: Paths = Paths(), shapes: bool = True) -> Graph:
-    """The whole built graph, ontology and schemes included, validated by the shapes
-    (``copgraph.build_graph()``: about 5 s, so no doctest runs it)."""
-    built = assemble(paths)
-    if shapes:
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
-        if violations:
-            raise BuildError(violations)
-    return built.graph
-
-
-# -- serialization ------------------------------------------------------------------------
-
-
-def to_ntriples(graph: Graph) -> str:
-    """N-Triples, one triple a line, sorted: byte-identical for the same graph."""
-    # split on "\n" only: str.splitlines() would also cut a literal holding U+2028, U+0085,
-    # \x0b, \x0c or \x1c, which the N-Triples writer leaves unescaped
-    lines = graph.serialize(format="nt").split("\n")
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
-
-
-def to_turtle(graph: Graph) -> str:
-    # rdflib's Turtle writer sorts subjects and predicates; parse from sorted N-Triples so
-    # that nothing else (insertion order, hash seeds) can reach the output.
-    ordered = bind_prefixes(Graph())
-    ordered.parse(data=to_ntriples(graph), format="nt")
-    return ordered.serialize(format="turtle")
-
-
-def context() -> dict:
-    return {"@context": {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}}
-
-
-def to_jsonld(graph: Graph) -> str:
-    """JSON-LD with copgraph's context inline, nodes and values in a fixed order."""
-    data = json.loads(graph.serialize(format="json-ld", context=context()["@context"]))
-    nodes = data.get("@graph", [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-OUTPUT_NAMES = ("copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld")
-STAMP = "stamp.json"
-
-
-class OutputError(Exception):
-    """The built graph could not be written (folder not writable, disk full ...)."""
-
-
-def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dict[str, Path]:
-    """Write every output atomically, then the stamp that covers inputs and outputs.
-
-    Every file is first written in full to a temporary file in the same folder and
-    fsynced; only when all of them are written are they renamed into place, so a full
-    disk or an error leaves the previous files untouched, and a reader sees an old file
-    or a new one, never half of one. The stamp comes last: a build killed between the
-    renames leaves a stamp that does not match the outputs, and the next query rebuilds
-    instead of trusting them.
-    """
-    files = {
-        "copgraph.ttl": to_turtle(graph),
-        "copgraph.nt": to_ntriples(graph),
-        "copgraph.jsonld": to_jsonld(graph),
-        "context.jsonld": json.dumps(context(), indent=1, sort_keys=True) + "\n",
-    }
-    data = {name: text.encode("utf-8") for name, text in files.items()}
-    stamp = {
-        "inputs": digest,
-        "outputs": {name: hashlib.sha256(body).hexdigest() for name, body in data.items()},
-    }
-    staged: dict[str, str] = {}
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(out_dir)
-        for name, body in data.items():
-            staged[name] = _stage(out_dir / name, body)
-        for name, temporary in list(staged.items()):
-            os.replace(temporary, out_dir / name)
-            del staged[name]
-        write_atomic(out_dir / STAMP, (json.dumps(stamp, indent=1, sort_keys=True) + "\n").encode())
-        _fsync_folder(out_dir)
-    except OSError as exc:
-        raise OutputError(os_error_message("cannot write the graph", exc, out_dir)) from None
-    finally:
-        for temporary in staged.values():
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-    return {name: out_dir / name for name in data}
-
-
-def _stage(path: Path, body: bytes) -> str:
-    """Write ``body`` in full to a fsynced temporary file beside ``path``; its name."""
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-    )
-    try:
-        with handle:
-            handle.write(body)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-    return handle.name
-
-
-def write_atomic(path: Path, body: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
-    temporary = _stage(path, body)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _remove_leftovers(folder: Path, older_than: float = 600.0) -> None:
-    """Delete temporary files a killed build left (old ones only: another build may be
-    writing the fresh ones right now)."""
-    import time
-
-    for leftover in folder.glob(".*.part"):
-        with contextlib.suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > older_than:
-                leftover.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the renames durable (where the platform lets a folder be opened)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def os_error_message(what: str, exc: OSError, where: Path | None = None) -> str:
-    """One line for an OSError: what failed, on which file, and the system's reason."""
-    target = exc.filename or where
-    reason = exc.strerror or str(exc)
-    return f"{what}: {target}: {reason}" if target else f"{what}: {reason}"
-
-
-# -- the built graph, reused while its inputs are unchanged ---------------------------------
-
-
-def input_files(paths: Paths) -> list[Path]:
-    """Everything the graph is built from: curated data, report, ontology, build code."""
-    code = Path(__file__).parent
-    curated = curated_files(paths.curated_dir)
-    return (
-        curated
-        + sorted(paths.source_dir.glob("*"))
-        + sorted(paths.ontology_dir.rglob("*.ttl"))
-        + [code / name for name in ("build.py", "records.py", "evidence.py", "namespaces.py")]
-    )
-
-
-def inputs_digest(paths: Paths = Paths()) -> str:
-    """A digest of everything the graph is built from: data, ontology and build code."""
-    digest = hashlib.sha256()
-    for path in input_files(paths):
-        try:
-            body = path.read_bytes()
-        except OSError as exc:  # a folder or unreadable file: the build will say which
-            body = f"<{type(exc).__name__}>".encode()
-        digest.update(path.name.encode() + b"\0" + body + b"\0")
-    return digest.hexdigest()
-
-
-def read_stamp(out_dir: Path) -> dict | None:
-    try:
-        stamp = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return stamp if isinstance(stamp, dict) else None
-
-
-def stale_reason(out_dir: Path, digest: str) -> str | None:
-    """Why the built graph in ``out_dir`` cannot be served as it is, or None if it can."""
-    stamp = read_stamp(out_dir)
-    if stamp is None:
-        return "no complete build yet"
-    if stamp.get("inputs") != digest:
-        return "data/curated, the ontology or the build code changed"
-    expected = (stamp.get("outputs") or {}).get("copgraph.nt")
-    try:
-        actual = hashlib.sha256((out_dir / "copgraph.nt").read_bytes()).hexdigest()
-    except OSError:
-        return "copgraph.nt is missing"
-    if actual != expected:
-        return "copgraph.nt is incomplete or was changed after the build"
-    return None
-
-
-def ensure_built(paths: Paths = Paths(), progress=None) -> Path:
-    """Path to the built N-Triples, building (and validating) first if it cannot be trusted.
-
-    The outputs are trusted only when the stamp matches the current inputs and the file's
-    own hash, so an edited, truncated or half-written graph is rebuilt, never served.
-    """
-    out = paths.out_dir
-    digest = inputs_digest(paths)
-    reason = stale_reason(out, digest)
-    if reason is None:
-        return out / "copgraph.nt"
-    if progress:
-        progress(f"building the graph ({reason}) ...")
-    graph = build_graph(paths)
-    write_outputs(graph, out, digest)
-    return out / "copgraph.nt"

@@ -1,0 +1,67 @@
+"""Records to triples: check the curated data, convert it, validate it, write the graph.
+
+The build is all-or-nothing: every problem it finds (in the YAML, in a quote, in a
+reference, against the SHACL shapes) is collected and reported together, and nothing is
+written unless there are none. The same inputs give byte-identical output files.
+
+The stages, each a module: ``paths`` (where inputs and outputs live), ``ontology`` (the
+ontology and schemes as one graph), ``convert`` (records to triples), ``shapes`` (SHACL),
+``serialize`` (files, atomically, with a stamp) and ``pipeline`` (all of them in order).
+"""
+
+from copgraph.build.convert import date_literal, invisible_characters, participation_iri, post_iri
+from copgraph.build.ontology import (
+    classes_needing_evidence,
+    load_ontology,
+    ontology_properties,
+    scheme_members,
+)
+from copgraph.build.paths import ROOT, Paths, default_root, input_files, inputs_digest
+from copgraph.build.pipeline import BuildError, Built, assemble, build_graph, ensure_built
+from copgraph.build.serialize import (
+    OUTPUT_NAMES,
+    STAMP,
+    OutputError,
+    os_error_message,
+    read_stamp,
+    stale_reason,
+    to_jsonld,
+    to_ntriples,
+    to_turtle,
+    write_atomic,
+    write_outputs,
+)
+from copgraph.build.shapes import validate_shapes
+
+__all__ = [
+    "OUTPUT_NAMES",
+    "ROOT",
+    "STAMP",
+    "BuildError",
+    "Built",
+    "OutputError",
+    "Paths",
+    "assemble",
+    "build_graph",
+    "classes_needing_evidence",
+    "date_literal",
+    "default_root",
+    "ensure_built",
+    "input_files",
+    "inputs_digest",
+    "invisible_characters",
+    "load_ontology",
+    "ontology_properties",
+    "os_error_message",
+    "participation_iri",
+    "post_iri",
+    "read_stamp",
+    "scheme_members",
+    "stale_reason",
+    "to_jsonld",
+    "to_ntriples",
+    "to_turtle",
+    "validate_shapes",
+    "write_atomic",
+    "write_outputs",
+]
