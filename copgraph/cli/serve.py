@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from copgraph.cli.common import ROOT_OPTION, STORE_OPTION, fail, paths_for, progress
+
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
@@ -25,12 +27,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port, printed at start).",
 )
-@click.option(
-    "--store",
-    envvar="COPGRAPH_STORE",
-    default=None,
-    help="oxigraph (default), oxigraph:FOLDER, rdflib, or an http(s) endpoint URL.",
-)
+@STORE_OPTION
 @click.option(
     "--timeout",
     type=float,
@@ -48,11 +45,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 @click.option(
     "--cors", is_flag=True, help="Let web pages of any other origin query the endpoint (CORS *)."
 )
-@click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False),
-    help="Project folder with data/ and ontology/ (default: this checkout).",
-)
+@ROOT_OPTION
 def serve(host, port, store, timeout, workers, cors, root) -> None:
     """Serve the graph as a web site and a read-only SPARQL 1.1 endpoint.
 
@@ -69,18 +62,18 @@ def serve(host, port, store, timeout, workers, cors, root) -> None:
     """
     import uvicorn
 
-    from copgraph.build import BuildError, Paths
+    from copgraph.build import BuildError
     from copgraph.serve import Limits, Site, create_app
     from copgraph.store import StoreError
 
     if timeout < 0:
-        _fail("error: --timeout must be 0 (no limit) or more seconds", 2)
+        fail("error: --timeout must be 0 (no limit) or more seconds", 2)
     try:
         listener = _listen(host, port)
     except OSError as exc:
-        _fail(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
+        fail(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}")
     limits = Limits()
-    paths = Paths(root=__import__("pathlib").Path(root).resolve()) if root else Paths()
+    paths = paths_for(root)
     try:
         site = Site.open(
             store or "oxigraph",
@@ -88,12 +81,12 @@ def serve(host, port, store, timeout, workers, cors, root) -> None:
             timeout=timeout or None,
             workers=workers,
             limits=limits,
-            progress=lambda m: click.echo(m, err=True),
+            progress=progress,
         )
     except BuildError as exc:
-        _fail(exc.report())
+        fail(exc.report())
     except StoreError as exc:
-        _fail(f"error: {exc}")
+        fail(f"error: {exc}")
     app = create_app(site, cors=cors)
     bound = listener.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
@@ -134,8 +127,3 @@ def _listen(host: str, port: int) -> socket.socket:
     listener.listen(128)
     listener.set_inheritable(True)
     return listener
-
-
-def _fail(message: str, code: int = 1):
-    click.echo(message, err=True)
-    sys.exit(code)
