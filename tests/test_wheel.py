@@ -128,3 +128,12 @@ def test_an_installed_wheel_answers_a_query_from_another_folder(wheel, tmp_path)
     assert where.startswith(site), f"ran the checkout's copgraph, not the wheel's: {where}"
     built = list((tmp_path / "cache" / "copgraph").glob("*/build/copgraph.nt"))
     assert built, "the graph was built into the user's cache"
+
+
+def test_the_wheel_carries_every_template_and_query_of_copgraph_serve(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for folder in ("templates/serve", "queries/serve"):
+        files = sorted((ROOT / "copgraph" / folder).iterdir())
+        assert files
+        for path in files:
+            assert f"copgraph/{folder}/{path.name}" in names, path
