@@ -272,6 +272,16 @@ def test_the_network_page_links_organizations_to_their_pages(url):
         assert fetch(url + "id/" + node["id"])[0] == 200
 
 
+def test_large_pages_travel_compressed_when_the_client_accepts_it(url):
+    import gzip
+
+    _, plain_headers, plain = fetch(url + "report")
+    status, headers, body = fetch(url + "report", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain_headers
+    assert gzip.decompress(body) == plain and len(body) < len(plain) / 4
+
+
 def test_a_kept_alive_connection_gets_each_answer_at_once(url):
     """No 40 ms stall per answer (Nagle's algorithm against delayed ACKs): the server's
     sockets must have TCP_NODELAY, or each body waits for the ACK of its headers."""

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -353,7 +354,8 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
         Route("/static/serve.css", stylesheet),
         Route("/favicon.ico", favicon),
     ]
-    middleware = [Middleware(SecurityHeaders)]
+    # the report (0.5 MB) and the network page (0.8 MB) shrink five- to tenfold
+    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=4096)]
     if cors:
         middleware.append(
             Middleware(
