@@ -20,7 +20,7 @@ def main() -> None:
 
     \b
     Start with:
-      copgraph build                         check data/curated, validate, write data/build/
+      copgraph build                         check data/reports, validate, write data/build/
       copgraph stats                         counts per class and per report section
       copgraph queries                       the named questions
       copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)

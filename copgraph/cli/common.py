@@ -91,7 +91,7 @@ def checked_build(paths, quiet: bool = False):
     started = time.perf_counter()
     try:
         if not quiet:
-            progress("reading data/curated and checking every record and quote ...")
+            progress("reading data/reports and data/shared, checking every record and quote ...")
         built = assemble(paths)
         if not quiet:
             progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")

@@ -103,12 +103,13 @@ def stats(root) -> None:
 @click.command("coverage")
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing or unexplained.")
-def coverage_command(root, strict) -> None:
-    """What the report mentions that the graph lacks, and coverage per report section.
+@click.option("--report", "report_id", help="Only this report (its id; default: every report).")
+def coverage_command(root, strict, report_id) -> None:
+    """What each report mentions that the graph lacks, and coverage per report section.
 
     Scans for people (Mr., Ms., Dr., H.E. followed by a name) and for names that look like
-    organizations; a mention is explained when the graph holds it or when
-    data/coverage-ignore.yaml lists it with a reason.
+    organizations; a mention is explained when the graph holds it or when the report's
+    coverage-ignore.yaml (data/reports/ID/) lists it with a reason.
 
     \b
     Examples:
@@ -119,9 +120,23 @@ def coverage_command(root, strict) -> None:
 
     paths = paths_for(root)
     built = checked_build(paths, quiet=True)
-    result = measure(
-        built.graph, built.source.report, load_ignore(paths.root / "data" / "coverage-ignore.yaml")
-    )
+    if report_id is not None and report_id not in built.sources:
+        fail(f"error: no report '{report_id}' (reports: {', '.join(built.sources)})", 2)
+    complete = True
+    for rid, source in built.sources.items():
+        if report_id is not None and rid != report_id:
+            continue
+        if len(built.sources) > 1:
+            click.echo(f"report {rid}")
+        ignore = load_ignore(paths.report_dir(rid) / "coverage-ignore.yaml")
+        result = measure(built.graph, source.report, ignore, document=source.document_id)
+        _print_coverage(result)
+        complete = complete and result.complete
+    if strict and not complete:
+        sys.exit(1)
+
+
+def _print_coverage(result) -> None:
     click.echo(result.sections.to_string(index=False))
     click.echo("")
     for title, items in (
@@ -137,5 +152,3 @@ def coverage_command(root, strict) -> None:
     click.echo(f"quotes outside any numbered section: {len(result.quotes_outside_sections)}")
     for quote in result.quotes_outside_sections:
         click.echo(f"  {quote[:100]}")
-    if strict and not result.complete:
-        sys.exit(1)
