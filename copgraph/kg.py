@@ -453,7 +453,8 @@ def _check_one(text: str, allow_service: bool) -> str:
             raise QueryError(syntax_message(exc, prologue.count("\n"))) from None
         raise QueryError(
             "SPARQL Update is refused: copgraph runs queries only (SELECT, ASK, CONSTRUCT, "
-            "DESCRIBE); the graph is changed by editing data/reports/*/curated (or data/shared) and running copgraph build"
+            "DESCRIBE); the graph is changed by editing data/reports/*/curated (or data/shared) "
+            "and running copgraph build"
         ) from None
     if not allow_service and any(
         isinstance(n, CompValue) and n.name == "ServiceGraphPattern" for n in _walk(parsed)
