@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from copgraph.cli import graph, network, queries
+from copgraph.cli import graph, network, queries, reports
 from copgraph.cli.common import Main
 
 
@@ -22,6 +22,7 @@ def main() -> None:
     Start with:
       copgraph build                         check data/reports, validate, write data/build/
       copgraph stats                         counts per class and per report section
+      copgraph reports                       the reports, and what each states
       copgraph queries                       the named questions
       copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)
       copgraph sparql 'SELECT ...'           ask your own
@@ -42,5 +43,6 @@ for command in (
     network.network_group,
     network.export_command,
     network.viz_command,
+    reports.reports_command,
 ):
     main.add_command(command)
