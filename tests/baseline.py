@@ -16,9 +16,10 @@ from pathlib import Path
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "baseline.json"
 
 
-def content(kg, graph) -> dict:
-    """Counts per class, and per named query (README example parameters) its answer's
-    row count and the sha256 of its CSV."""
+def content(kg, graph, columns: dict[str, list[str]] | None = None) -> dict:
+    """Counts per class, and per named query (README example parameters) its columns, its
+    answer's row count and the sha256 of its CSV; ``columns`` (by query) keeps to the
+    columns recorded, so that a column added later leaves the recorded answer comparable."""
     from copgraph.catalog import for_people, load_catalog
     from copgraph.docs import FALLBACK
     from copgraph.stats import class_counts
@@ -31,8 +32,10 @@ def content(kg, graph) -> dict:
     for q in load_catalog().values():
         params = q.example or {p.name: FALLBACK[p.name] for p in q.params if p.required}
         frame = kg.query(q.name, **params)
-        text = for_people(frame, "csv").to_csv(index=False)
+        kept = (columns or {}).get(q.name, list(frame.columns))
+        text = for_people(frame[kept], "csv").to_csv(index=False)
         answers[q.name] = {
+            "columns": kept,
             "params": params,
             "rows": len(frame),
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
