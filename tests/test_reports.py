@@ -234,6 +234,18 @@ def test_an_unknown_report_is_one_clear_line_and_exit_2(two_reports):
     ]
 
 
+def test_two_reports_pass_every_check_and_coverage_is_per_report(two_reports):
+    result = cli("validate", "--root", str(two_reports))
+    assert result.exit_code == 0, result.output
+    result = cli("coverage", "--root", str(two_reports), "--report", SECOND, "--strict")
+    assert result.exit_code == 0, result.output
+    sections = result.output.split("people mentioned")[0]
+    assert "Partnerships" in sections and "Opening" not in sections
+    result = cli("coverage", "--root", str(two_reports), "--report", "nope")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: no report 'nope' (reports: {REPORT_ID}, {SECOND})"
+
+
 def test_copgraph_reports_lists_each_report_with_its_counts(two_reports):
     result = cli("reports", "--root", str(two_reports), "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -119,9 +119,10 @@ def coverage_command(root, strict, report_id) -> None:
     from copgraph.coverage import load_ignore, measure
 
     paths = paths_for(root)
+    known = [folder.name for folder in paths.report_dirs()]
+    if report_id is not None and report_id not in known:
+        fail(f"error: no report '{report_id}' (reports: {', '.join(known) or 'none'})", 2)
     built = checked_build(paths, quiet=True)
-    if report_id is not None and report_id not in built.sources:
-        fail(f"error: no report '{report_id}' (reports: {', '.join(built.sources)})", 2)
     complete = True
     for rid, source in built.sources.items():
         if report_id is not None and rid != report_id:
