@@ -68,10 +68,11 @@ def test_the_real_graph_says_what_it_said_before_the_move(kg_oxigraph, graph):
     recorded = json.loads(FIXTURE.read_text(encoding="utf-8"))
     columns = {name: answer["columns"] for name, answer in recorded["queries"].items()}
     now = content(kg_oxigraph, graph, columns)
-    assert now["classes"] == recorded["classes"]
+    refresh = "if the data changed on purpose, run `python -m tests.baseline` and review the diff"
+    assert now["classes"] == recorded["classes"], refresh
     assert set(now["queries"]) >= set(recorded["queries"]), "a named query disappeared"
     changed = [n for n, a in recorded["queries"].items() if now["queries"][n] != a]
-    assert not changed, f"answers changed: {changed}"
+    assert not changed, f"answers changed: {changed}; {refresh}"
 
 
 # -- two reports, one graph -----------------------------------------------------------------
@@ -197,6 +198,16 @@ def test_the_real_report_filtered_out_of_two_is_the_real_report_alone(kg2, kg_ox
 
 def whole_graph(kg):
     return kg.store.graph("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+def test_stats_count_quotes_per_section_of_each_report(kg2):
+    from copgraph.stats import section_counts
+
+    frame = section_counts(whole_graph(kg2))
+    second = frame[frame.report == SECOND]
+    assert second.section.tolist() == ["1", "2", "3", "4"]
+    assert second.quotes.tolist() == [1, 3, 1, 1]
+    assert set(frame.report) == {REPORT_ID, SECOND}
 
 
 def test_the_report_filter_on_the_network(kg2):

@@ -46,7 +46,8 @@ def build(root, out) -> None:
         fail(f"error: {exc}")
     for _name, path in written.items():
         click.echo(f"wrote {path}")
-    click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records")
+    reports = f"{len(built.sources)} report{'s' if len(built.sources) != 1 else ''}"
+    click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records, {reports}")
 
 
 @click.command()
