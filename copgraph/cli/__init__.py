@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from copgraph.cli import authoring, graph, network, queries
+from copgraph.cli import authoring, graph, network, queries, reports
 from copgraph.cli.common import Main
 
 
@@ -20,8 +20,9 @@ def main() -> None:
 
     \b
     Start with:
-      copgraph build                         check data/curated, validate, write data/build/
+      copgraph build                         check data/reports, validate, write data/build/
       copgraph stats                         counts per class and per report section
+      copgraph reports                       the reports, and what each states
       copgraph queries                       the named questions
       copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)
       copgraph sparql 'SELECT ...'           ask your own
@@ -42,6 +43,7 @@ for command in (
     network.network_group,
     network.export_command,
     network.viz_command,
+    reports.reports_command,
     authoring.new_report_command,
     authoring.draft_command,
 ):
