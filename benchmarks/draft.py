@@ -102,10 +102,13 @@ def score(rtype: str, drafts: list[dict], curated: list[dict]) -> tuple[int, int
     return matched, len(drafts), len(curated)
 
 
-def curated_by_type(curated_dir: Path) -> dict[str, list[dict]]:
-    records, problems = load_records(curated_dir)
-    if problems:
-        sys.exit(f"{problems[0]}")
+def curated_by_type(curated_dirs: list[Path]) -> dict[str, list[dict]]:
+    records = []
+    for folder in curated_dirs:
+        found, problems = load_records(folder)
+        if problems:
+            sys.exit(f"{problems[0]}")
+        records += found
     out: dict[str, list[dict]] = {t: [] for t in TYPES}
     for record in records:
         if record.type.key in out:
@@ -119,10 +122,12 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--scales", default="1,4,16,64")
     args = parser.parse_args()
-    source = args.root / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
-    curated_dir = args.root / "data" / "curated"
+    report = args.root / "data" / "reports" / "cop-ap-2023"
+    source = report / "cop-asia-pacific-concluding-workshop-2023.txt"
+    # the report's own records and the shared entities (all of which it names today)
+    curated_dirs = [report / "curated", args.root / "data" / "shared"]
     text = source.read_text(encoding="utf-8")
-    curated = curated_by_type(curated_dir)
+    curated = curated_by_type(curated_dirs)
     print(f"report: {source.relative_to(args.root)} ({len(text.splitlines())} lines)")
     print(
         __doc__.split("Matching rules", 1)[1]
@@ -132,7 +137,7 @@ def main() -> None:
     )
     print()
     failed = []
-    for mode, known in (("cold", []), ("warm", load_known([curated_dir]))):
+    for mode, known in (("cold", []), ("warm", load_known(curated_dirs))):
         started = time.perf_counter()
         drafts = draft_records(text, known)
         seconds = time.perf_counter() - started
@@ -162,7 +167,7 @@ def main() -> None:
     if failed:
         print(f"cold recall below target: {', '.join(failed)}")
         print()
-    growth(text, load_known([curated_dir]), [int(n) for n in args.scales.split(",")])
+    growth(text, load_known(curated_dirs), [int(n) for n in args.scales.split(",")])
 
 
 def _seconds(action, repeat: int) -> float:

@@ -237,7 +237,7 @@ def manifest_text(
     date: str,
     pages: list[int] | None,
 ) -> str:
-    """The manifest, in the field order of data/source/manifest.yaml."""
+    """The manifest, in the field order of data/reports/*/manifest.yaml."""
     manifest = {
         "file": REPORT_TEXT,
         "sha256": sha256,

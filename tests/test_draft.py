@@ -18,7 +18,7 @@ from copgraph.evidence import Report
 from copgraph.records import parse_documents
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
+REPORT = ROOT / "data" / "reports" / "cop-ap-2023" / "cop-asia-pacific-concluding-workshop-2023.txt"
 
 
 def draft(text: str, known=None) -> dict[str, list[dict]]:

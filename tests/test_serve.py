@@ -136,7 +136,7 @@ def test_an_entity_page_shows_each_fact_with_its_own_quotes_and_report_links(url
     page = html.unescape(body.decode())
     for fact in facts:
         assert f"\u201c{fact['quote']}\u201d</a>" in page, fact["quote"]
-        assert f'href="/report#L{fact["line"]}"' in page
+        assert f'href="/report/cop-ap-2023#L{fact["line"]}"' in page
     # incoming links: the posts at UNICEF link to the people who hold them
     incoming = rows(url, "SELECT ?post WHERE { ?post cg:organization id:unicef }")
     assert incoming
@@ -154,7 +154,7 @@ def test_a_quote_page_lists_the_facts_it_states(url):
     assert status == 200
     page = html.unescape(body.decode())
     assert f"<h1>{fact['quote']}</h1>" in page  # a quote is named by its words
-    assert f'<p class="in-report"><a href="/report#L{fact["line"]}">' in page
+    assert f'<p class="in-report"><a href="/report/cop-ap-2023#L{fact["line"]}">' in page
     section = body.decode().split("Facts this quote states", 1)[1].split("</section>", 1)[0]
     assert 'href="/id/unicef"' in section
     assert f'href="/id/{fact["o"].split("/id/", 1)[1]}"' in section
@@ -200,9 +200,11 @@ def test_the_report_marks_each_quote_on_its_line_and_what_states_no_fact(url):
         "SELECT ?e ?line WHERE { ?f rdf:subject id:unicef ; rdf:predicate cg:cites ; "
         "cg:evidence ?e . ?e cg:line ?line } LIMIT 1",
     )[0]
-    status, _, body = fetch(url + "report")
+    status, _, body = fetch(url + "report/cop-ap-2023")
     assert status == 200
     page = body.decode()
+    assert fetch(url + "report")[2] == body  # one report: /report is that report
+    assert fetch(url + "report/no-such-report")[0] == 404
     line = re.search(rf'<div class="line[^"]*" id="L{quote["line"]}">(.*?)</div>', page)
     assert line, "the quote's line is numbered"
     spans = re.findall(

@@ -50,9 +50,11 @@ def test_a_quote_leads_to_its_highlighted_span_in_the_report(page, url):
     page.goto(url + "id/unicef")
     quote = page.locator("dd a.quote").first
     words = quote.inner_text().strip("\u201c\u201d")
-    line = quote.get_attribute("href").split("#L", 1)[1]
+    href = quote.get_attribute("href")
+    assert href.startswith("/report/cop-ap-2023#L")
+    line = href.split("#L", 1)[1]
     quote.click()
-    page.wait_for_url(f"{url}report#L{line}")
+    page.wait_for_url(f"{url}report/cop-ap-2023#L{line}")
     target = page.evaluate(
         """() => {
           const t = document.querySelector(':target');

@@ -1,16 +1,18 @@
 """A hostile label served by `copgraph serve`: the graph built from a copy of the data in
 which one organization is called ``<img src=x onerror=alert(1)>``, every page that shows
-it opened in Chromium with ``alert`` hooked. Also: CORS when the server is told --cors."""
+it opened in Chromium with ``alert`` hooked. The same server (one per module) also holds a
+second report (the synthetic one of tests/test_reports.py) and runs with --cors."""
 
 from __future__ import annotations
 
-import shutil
+import re
 import urllib.parse
 
 import pytest
 
-from .conftest import ROOT, fetch, running_server
+from .conftest import fetch, new_project, running_server
 from .test_browser import XSS, launch, playwright  # noqa: F401 - a fixture
+from .test_reports import SECOND, add_second_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.timeout(300)]
 
@@ -24,11 +26,9 @@ for (const name of ['alert', 'confirm', 'prompt']) {
 
 @pytest.fixture(scope="module")
 def hostile_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data" / "source", root / "data" / "source")
-    shutil.copytree(ROOT / "data" / "curated", root / "data" / "curated")
-    organizations = root / "data" / "curated" / "organizations.yaml"
+    root = new_project(tmp_path_factory.mktemp("hostile"), keep_curated=True)
+    add_second_report(root, discrepancy=False)
+    organizations = root / "data" / "shared" / "organizations.yaml"
     text = organizations.read_text(encoding="utf-8")
     original = "  - id: united-nations\n    label: United Nations\n"
     assert original in text
@@ -105,3 +105,22 @@ def test_cors_when_asked_for(url):
     )
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_two_reports_each_with_its_page_and_its_quotes_linked_to_it(url):
+    status, _, body = fetch(url + "report")
+    listing = body.decode()
+    assert status == 200
+    assert 'href="/report/cop-ap-2023"' in listing and f'href="/report/{SECOND}"' in listing
+    status, _, body = fetch(url + "id/lena-tavola")  # named only by the second report
+    links = re.findall(r'<a class="quote" href="/report/([^#"]+)#L(\d+)"', body.decode())
+    assert links and {report for report, _ in links} == {SECOND}
+    status, _, body = fetch(url + f"report/{SECOND}")
+    page = body.decode()
+    assert status == 200 and "Lena Tavola" in page
+    for _, line in links:
+        assert re.search(
+            rf'id="L{line}"><a class="ln"[^>]*>{line}</a><span class="text">'
+            r'.*?<a class="q fact"',
+            page,
+        )

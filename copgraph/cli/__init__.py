@@ -1,15 +1,15 @@
 """The ``copgraph`` command: a thin layer over the package's functions.
 
-One module per family of commands (``graph``, ``queries``, ``network``, ``authoring``,
-``serve``),
-each registered here explicitly; ``common`` holds what they share.
+One module per family of commands (``graph``, ``queries``, ``network``, ``reports``,
+``authoring``, ``serve``), each registered here explicitly; ``common`` holds what they
+share.
 """
 
 from __future__ import annotations
 
 import click
 
-from copgraph.cli import authoring, graph, network, queries, serve
+from copgraph.cli import authoring, graph, network, queries, reports, serve
 from copgraph.cli.common import Main
 
 
@@ -21,8 +21,9 @@ def main() -> None:
 
     \b
     Start with:
-      copgraph build                         check data/curated, validate, write data/build/
+      copgraph build                         check data/reports, validate, write data/build/
       copgraph stats                         counts per class and per report section
+      copgraph reports                       the reports, and what each states
       copgraph queries                       the named questions
       copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)
       copgraph sparql 'SELECT ...'           ask your own
@@ -43,6 +44,7 @@ for command in (
     network.network_group,
     network.export_command,
     network.viz_command,
+    reports.reports_command,
     authoring.new_report_command,
     authoring.draft_command,
     serve.serve,

@@ -39,7 +39,7 @@ def new_report_command(report_id, source, title, publisher, date, root) -> None:
     from copgraph.build import os_error_message
     from copgraph.ingest import IngestError, write_report_folder
 
-    reports_dir = paths_for(root).root / "data" / "reports"
+    reports_dir = paths_for(root).reports_dir
     try:
         folder = write_report_folder(reports_dir, report_id, source, title, publisher, date)
     except IngestError as exc:
@@ -95,7 +95,7 @@ def _report_text_path(folder: Path) -> Path:
     "source",
     default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A report text file (e.g. data/source/*.txt) instead of a report folder.",
+    help="A report text file (e.g. a text outside data/reports/) instead of a report folder.",
 )
 @click.option(
     "--out",
@@ -109,7 +109,7 @@ def _report_text_path(folder: Path) -> Path:
     "known_dirs",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Curated folders whose organizations count as known (default: data/curated, "
+    help="Curated folders whose organizations count as known (default: "
     "data/shared and every data/reports/*/curated). Repeatable.",
 )
 @ROOT_OPTION
@@ -125,8 +125,8 @@ def draft_command(report, source, out, known_dirs, root) -> None:
     \b
     Examples:
       copgraph draft cop-mongolia-2024          writes data/reports/cop-mongolia-2024/draft/
-      copgraph draft --source data/source/cop-asia-pacific-concluding-workshop-2023.txt \\
-          --out /tmp/draft
+      copgraph draft cop-ap-2023 --out /tmp/draft
+      copgraph draft --source ~/Downloads/report.txt --out /tmp/draft
     """
     from copgraph.build import os_error_message
     from copgraph.draft import (
@@ -160,8 +160,8 @@ def draft_command(report, source, out, known_dirs, root) -> None:
     if known_dirs:
         folders = list(known_dirs)
     else:
-        folders = [project / "data" / "curated", project / "data" / "shared"]
-        folders += sorted((project / "data" / "reports").glob("*/curated"))
+        paths = paths_for(root)
+        folders = [paths.shared_dir, *(folder / "curated" for folder in paths.report_dirs())]
     try:
         known = load_known(folders)
     except KnownNamesError as exc:

@@ -165,13 +165,14 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
         response.headers["Vary"] = "Accept"
         return response
 
-    def report_page() -> str:
-        """The report laid out once (a few tenths of a second), then served as it is."""
-        if "report" not in cache:
-            source = load_source(site.paths.source_dir)
-            quotes = site.quotes()
+    def report_page(report: str) -> str:
+        """A report laid out once (a few tenths of a second), then served as it is."""
+        if report not in cache:
+            source = load_source(site.reports()[report])
+            quotes = site.quotes(report)
             lines = layout(source.report, quotes)
-            cache["report"] = env.get_template("report.html.j2").render(
+            cache[report] = env.get_template("report.html.j2").render(
+                report=report,
                 title=source.manifest["title"],
                 publisher=source.manifest["publisher"],
                 lines=lines,
@@ -180,10 +181,21 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
                 introducing=sum(1 for q in quotes if not q["facts"]),
                 bare=sum(1 for line in lines if not line.quoted and _text_of(line).strip()),
             )
-        return cache["report"]
+        return cache[report]
+
+    async def reports(request: Request):
+        """The one report, or the list of them to choose from."""
+        found = site.reports()
+        if len(found) == 1:
+            return HTMLResponse(await run_in_threadpool(report_page, next(iter(found))))
+        listed = [(rid, load_source(folder).manifest) for rid, folder in found.items()]
+        return page("reports.html.j2", reports=listed)
 
     async def report(request: Request):
-        return HTMLResponse(await run_in_threadpool(report_page))
+        name = request.path_params["report"]
+        if name not in site.reports():
+            return error_page(404, "No such report", f"there is no report '{name[:80]}'")
+        return HTMLResponse(await run_in_threadpool(report_page, name))
 
     async def queries(request: Request):
         return page("queries.html.j2", queries=list(site.catalog.values()))
@@ -346,7 +358,8 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
         Route("/", home),
         Route("/search", search),
         Route("/id/{slug:path}", entity),
-        Route("/report", report),
+        Route("/report", reports),
+        Route("/report/{report}", report),
         Route("/queries", queries),
         Route("/queries/{name}", named_query),
         Route("/network", network_page),

@@ -13,11 +13,13 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from copgraph.build import Paths
 from copgraph.catalog import QUERY_DIR, QueryError, bind_values, display_value, load_catalog
+from copgraph.evidence import document_id_of
 from copgraph.kg import KnowledgeGraph, NameIndex, normal, open_graph
 from copgraph.namespaces import ID, compact, sparql_prologue
 from copgraph.serve.limits import Limits
@@ -48,7 +50,7 @@ class Fact:
 
     value: str
     label: str
-    quotes: list[tuple[str, str, int | None]] = field(default_factory=list)
+    quotes: list[tuple[str, str, int | None, str]] = field(default_factory=list)  # + report
 
 
 @dataclass
@@ -70,6 +72,7 @@ class Entity:
     groups: list[Group]
     quote_facts: list[dict]  # for a quote (cg:Evidence): the facts it states
     report_line: int | None = None  # for a quote: its line in the report
+    report: str = ""  # for a quote: its report's id
 
 
 class Site:
@@ -88,6 +91,8 @@ class Site:
         self._lock = threading.Lock()
         self.names: dict[str, NameIndex] = {}
         self.counts: list[dict] = []
+        self.all_quotes: list[dict] = []
+        self.quote_reports: dict[tuple[str, int], str] = {}  # (words, line) -> report id
         self.catalog = load_catalog()
         self._network_page: str | None = None
 
@@ -134,6 +139,11 @@ class Site:
         with self.graph() as kg:
             self.names = kg.labels()
             self.counts = self.select(kg, "class-counts")
+            self.all_quotes = self.select(kg, "quotes")
+        for quote in self.all_quotes:
+            quote["report"] = report_of(str(quote["document"]))
+            key = (str(quote["exact"]), int(quote["line"]))
+            self.quote_reports.setdefault(key, quote["report"])
 
     def close(self) -> None:
         for kg in self._graphs:
@@ -219,9 +229,8 @@ class Site:
             quotes = list(
                 zip(row["quotes"] or [], row["sections"] or [], row["lines"] or [], strict=False)
             )
-            groups[key].facts.append(
-                Fact(str(value), str(display_value(shown)), [(q, s, n) for q, s, n in quotes])
-            )
+            cited = [(q, s, n, self.quote_reports.get((q, n), "")) for q, s, n in quotes]
+            groups[key].facts.append(Fact(str(value), str(display_value(shown)), cited))
         ordered = sorted(groups.values(), key=lambda g: (g.direction != "out", g.label.lower()))
         for group in ordered:
             group.facts.sort(key=lambda f: (f.label.lower(), f.value))
@@ -233,11 +242,15 @@ class Site:
             }
         )
         label = next((str(k["label"]) for k in kinds if k["label"]), None) or self.name_of(iri)
-        line = None
+        line, report = None, ""
         if quote_facts or any(c.endswith("#Evidence") for c, _ in classes):
             lines = [f.value for g in ordered if g.property.endswith("#line") for f in g.facts]
             line = int(lines[0]) if lines else None
-        return Entity(iri, slug, label, classes, ordered, quote_facts, line)
+            documents = [
+                f.value for g in ordered if g.property.endswith("#inDocument") for f in g.facts
+            ]
+            report = report_of(documents[0]) if documents else ""
+        return Entity(iri, slug, label, classes, ordered, quote_facts, line, report)
 
     def description(self, slug: str):
         """The node's triples, its facts and their quotes as an rdflib Graph (None: none)."""
@@ -280,9 +293,18 @@ class Site:
                 self._network_page = viz.page(graph, entity_base=ENTITY_BASE)
             return self._network_page
 
-    def quotes(self) -> list[dict]:
-        with self.graph() as kg:
-            return self.select(kg, "quotes")
+    def reports(self) -> dict[str, Path]:
+        """Each report's folder, by report id (the folder's name)."""
+        return {folder.name: folder for folder in self.paths.report_dirs()}
+
+    def quotes(self, report: str) -> list[dict]:
+        """The quotes of one report (see ``queries/serve/quotes.rq``)."""
+        return [q for q in self.all_quotes if q["report"] == report]
+
+
+def report_of(document: str) -> str:
+    """A report's id from its document node's IRI (``.../id/report-<id>``)."""
+    return (slug_of(document) or "").removeprefix(document_id_of(""))
 
 
 def group_counts(counts: list[dict]) -> list[tuple[str, str, int]]:
