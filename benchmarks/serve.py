@@ -33,6 +33,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +178,7 @@ def load_level(url: str, pid: int, clients: int, seconds: float) -> dict:
         "rss_start": before,
         "rss_end": memory_mib(pid),
         "ms_per_request": wall * 1000 / max(1, len(latencies)),
+        "error_kinds": Counter(status for _, status in errors).most_common(3),
     }
 
 
@@ -282,6 +284,8 @@ def run(store: str, args, levels: list[int]) -> None:
             f"{r['rss_end']:>6.0f} {r['baseline']:>10.2f} "
             f"{r['ms_per_request'] / r['baseline']:>6.2f}"
         )
+        if r["errors"]:
+            print(f"        errors by status: {r['error_kinds']}")
 
 
 def main() -> None:

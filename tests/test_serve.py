@@ -386,6 +386,21 @@ def test_sparqlwrapper_reads_the_endpoint_by_get_and_post(url):
     assert client.query().convert().decode().splitlines()[1] == "United Nations Children's Fund"
 
 
+def test_many_queries_at_once_are_each_answered(url):
+    """Queries are checked in a thread pool: the parser must not be used by two at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [
+        f"SELECT ?name WHERE {{ ?o a cg:Organization ; rdfs:label ?name }} LIMIT {n}"
+        for n in range(1, 41)
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda q: sparql(url, q, how="post"), queries))
+    for n, (status, _, body) in enumerate(answers, start=1):
+        assert status == 200, body[:200]
+        assert len(json.loads(body)["results"]["bindings"]) == n
+
+
 def test_the_editor_page_runs_a_query_for_a_browser(url):
     status, _, body = sparql(url, QUERY, "text/html", how="form")
     assert status == 200

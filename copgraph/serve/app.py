@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from pathlib import Path
 
 import jinja2
@@ -118,6 +119,13 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
     """The web application over an opened :class:`Site`."""
     env = environment()
     cache: dict[str, str] = {}
+    # rdflib's parser (pyparsing) is not thread-safe: two queries checked at once in the
+    # thread pool fail inside it. One at a time, off the event loop.
+    parsing = threading.Lock()
+
+    def checked(text: str) -> str:
+        with parsing:
+            return check_query(text)
 
     def page(name: str, status: int = 200, **values) -> HTMLResponse:
         html = env.get_template(name).render(**values)
@@ -300,7 +308,7 @@ def create_app(site: Site, *, cors: bool = False) -> Starlette:
                 return page("sparql.html.j2", exc.status, text="", result=None, error=str(exc))
             raise
         try:  # parsing a long query takes time: off the event loop
-            form = await run_in_threadpool(check_query, text)
+            form = await run_in_threadpool(checked, text)
         except QueryError as exc:
             status = 403 if "Update is refused" in str(exc) else 400
             if browser:
