@@ -327,7 +327,7 @@ class _Converter:
 
     def check_supports(self, record: Record, quotes: list) -> None:
         """Every ``supports`` entry names a field of the record, and a value it holds."""
-        names = [f.name for f in record.type.fields if f.name not in ("id", "evidence")]
+        names = [f.name for f in record.type.fields if f.name not in ("id", "evidence", "note")]
         for index, (_, supports, unnamed) in enumerate(quotes):
             if unnamed and supports is None and not record.type.compact:
                 self.problem(

@@ -80,6 +80,7 @@ def section_counts(graph: Graph) -> pd.DataFrame:
         facts[section] += len(set(graph.subjects(CG.evidence, evidence)))
     rows = [
         {"section": s, "title": titles[s], "quotes": quotes[s], "facts": facts[s]}
-        for s in sorted(quotes, key=lambda s: [int(p) for p in s.split(".")])
+        # a quote before the first numbered heading has section "": it comes first
+        for s in sorted(quotes, key=lambda s: [int(p) for p in s.split(".") if p])
     ]
     return pd.DataFrame(rows, columns=["section", "title", "quotes", "facts"])

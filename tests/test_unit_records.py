@@ -234,6 +234,7 @@ def test_nested_records_are_parsed_with_ids_made_from_the_parent_and_their_place
     assert [p.type.key for p in posts] == ["posts", "posts"]
     assert posts[0].data["title"] == "Director"
     assert "posts" not in record.data
+    assert record.data["evidence"][0]["quote"] == "some words"  # fields after the nested one
 
 
 def test_a_nested_field_must_be_a_list_and_a_bad_child_is_named_by_its_path():
@@ -430,11 +431,14 @@ def test_dates_and_date_times_in_records_are_checked():
 
 
 def test_an_end_before_its_start_is_named_on_the_end():
-    assert only_problem("events", event(date="2023-12-08", end="2023-12-07")) == (
-        "w",
-        "end",
-        "'end' (2023-12-07) is before 'date' (2023-12-08)",
-    )
+    _, problems = parse_one("events", event(date="2023-12-08", end="2023-12-07"))
+    message = "'end' (2023-12-07) is before 'date' (2023-12-08)"
+    assert problems == [Problem("f.yaml", "w", "end", message)]
+
+
+def test_a_value_of_the_wrong_kind_is_named_by_file_record_and_field():
+    _, problems = parse_one("events", event(online="yes"))
+    assert problems == [Problem("f.yaml", "w", "online", "must be true or false, got 'yes'")]
 
 
 def test_partial_dates_compare_on_what_both_give():
@@ -656,7 +660,8 @@ def test_broken_yaml_names_where_the_construct_began_and_where_it_broke(tmp_path
     _, problems = read_curated(tmp_path)
     (problem,) = problems
     assert problem.message.startswith("not valid YAML at line 2, column 4: while scanning")
-    assert "(noticed at line 5)" in problem.message
+    assert problem.message.endswith("(noticed at line 5)")
+    assert "\n" not in problem.message  # one line, without PyYAML's own marks
 
 
 def test_broken_yaml_on_one_line_names_that_line(tmp_path):
