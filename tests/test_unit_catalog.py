@@ -44,18 +44,19 @@ HEADER = """\
 # param: org | id:Organization | required | the organization: id or name
 # param: since | date | optional | only from this date
 # example: org=itu -p since=2023
-# example: note=two words
+# example: -p note=two words
+# example: filter=a=b
 # columns: partner, label,
 # columns: quote
 # column: quote | a quote that states it
-# lists: label
+# column: label | its name | or names
 # zip: lines:integer, quotes
-# one-of: org, since
 
 # a comment after a blank line is still the header
-# title: not this one
+# lists: label
+# one-of: org, since
 SELECT ?partner WHERE { ?partner ?p ?o }
-# title: nor a line after the query starts
+# columns: not-a-column, after the query starts
 """
 
 
@@ -87,8 +88,8 @@ def test_a_header_gives_name_title_parameters_columns_lists_and_examples(tmp_pat
     assert query.zipped == (("lines", "integer"), ("quotes", None))
     assert query.list_columns == frozenset({"label", "lines", "quotes"})
     assert query.one_of == ("org", "since")
-    assert query.explained == {"quote": "a quote that states it"}
-    assert query.example == {"org": "itu", "since": "2023", "note": "two words"}
+    assert query.explained == {"quote": "a quote that states it", "label": "its name | or names"}
+    assert query.example == {"org": "itu", "since": "2023", "note": "two words", "filter": "a=b"}
     assert query.text == HEADER
     assert query.param("since").type_label == "date"
     assert query.param("org").type_label == "id:Organization"
@@ -138,6 +139,7 @@ def test_a_parameter_type_must_be_known(tmp_path):
 @pytest.mark.parametrize("spec", ["quote", "quote |", "quote |   "])
 def test_a_column_line_must_explain_its_column(tmp_path, spec):
     path = write(tmp_path, HEADER.replace("quote | a quote that states it", spec))
+    assert spec.strip() in path.read_text(encoding="utf-8")
     with pytest.raises(QueryError) as caught:
         parse_query_file(path)
     assert str(caught.value) == f"{path}: '# column: {spec.strip()}' must be 'name | what it means'"
@@ -160,7 +162,7 @@ def test_the_catalog_is_every_rq_file_by_name_and_sorted(tmp_path):
 def test_the_example_reads_as_a_command_line_quoting_values_with_spaces(tmp_path):
     query = parse_query_file(write(tmp_path, HEADER, "partners.rq"))
     assert example_command(query) == (
-        'copgraph query partners -p org=itu -p since=2023 -p "note=two words"'
+        'copgraph query partners -p org=itu -p since=2023 -p "note=two words" -p filter=a=b'
     )
 
 
@@ -174,7 +176,7 @@ def test_the_parameter_summary_and_catalog_rows_say_what_a_query_takes(tmp_path)
             "description": "Who partnered with ORG.",
             "parameters": "org (id:Organization, required); since (date, optional)",
             "columns": "partner, label, quote",
-            "explained": "quote: a quote that states it",
+            "explained": "quote: a quote that states it; label: its name | or names",
         }
     ]
     frame = catalog_frame({"partners": query})
@@ -234,8 +236,24 @@ def test_values_go_at_every_values_marker_instead():
 
 
 def test_a_query_without_where_group_cannot_take_parameters():
-    with pytest.raises(QueryError, match=r"no WHERE \{ \.\.\. \} group"):
+    with pytest.raises(QueryError) as caught:
         bind_values("ASK { ?s ?p ?o }", {"x": Literal(1)})
+    assert str(caught.value) == "the query has no WHERE { ... } group to bind parameters in"
+
+
+def test_an_indented_comment_is_no_where_group_either():
+    bound = bind_values("  # where { here\nSELECT * WHERE { ?s ?p ?o }", {"x": Literal(1)})
+    assert bound.startswith("  # where { here\nSELECT * WHERE { VALUES (?x)")
+
+
+def test_parameter_names_may_hold_capitals():
+    assert "VALUES (?P_Org)" in bind_values("SELECT * WHERE { }", {"P_Org": Literal(1)})
+
+
+def test_a_query_error_has_a_command_line_wording_that_defaults_to_its_message():
+    assert QueryError("m").cli == "m"
+    assert QueryError("m", cli="c").cli == "c"
+    assert str(QueryError("m", cli="c")) == "m"
 
 
 @pytest.mark.parametrize("name", ["1x", "x-y", "x y", "x}", ""])
@@ -273,6 +291,8 @@ def test_a_choice_parameter_takes_one_of_its_words_in_any_case():
     choice = Param("former", "choice", "yes/no", False, "")
     assert literal_param(choice, " Yes. ") == Literal("yes")
     assert literal_param(choice, "no") == Literal("no")
+    with pytest.raises(QueryError):
+        literal_param(choice, "noX")  # only a full stop is dropped
     with pytest.raises(QueryError) as caught:
         literal_param(choice, "maybe")
     assert str(caught.value) == "parameter 'former' must be one of yes, no, got 'maybe'"
@@ -292,7 +312,9 @@ def test_a_string_parameter_is_kept_as_written():
     assert literal_param(PARAM["string"], " a b ") == Literal(" a b ")
 
 
-@pytest.mark.parametrize("value", ["http://example.org/x", "urn:isbn:123", "mailto:a@b.c"])
+@pytest.mark.parametrize(
+    "value", ["http://example.org/x", "urn:isbn:123", "mailto:a@b.c", "URN:X:1", "Xy+z.-1:a"]
+)
 def test_an_iri_parameter_must_be_absolute(value):
     assert iri_param(PARAM["iri"], value) == URIRef(value)
 
@@ -375,16 +397,16 @@ def test_python_value_gives_numbers_and_booleans_and_text_for_the_rest():
 
 
 def test_a_list_cell_is_split_sorted_de_duplicated_and_compacted():
-    cell = LIST_SEPARATOR.join(["b", "http://example.org/x", "a", "", "b", " "])
-    assert list_cell(cell, short) == ["a", "b", "ex:x"]
+    cell = LIST_SEPARATOR.join(["b c", "http://example.org/x", "a", "", "b c", " "])
+    assert list_cell(cell, short) == ["a", "b c", "ex:x"]
     assert list_cell("", short) == []
     assert list_cell(None, short) == []
     assert list_cell(5, short) == []
 
 
 def test_zipped_cells_stay_parallel_typed_de_duplicated_and_sorted_by_the_first():
-    cells = ["12\n3\n12\n", "b\nhttp://example.org/a\nb\n"]
-    assert zipped_cells(cells, ["integer", None], short) == [[3, 12], ["ex:a", "b"]]
+    cells = ["12\n3\n12\n", "b c\nhttp://example.org/a\nb c\n"]
+    assert zipped_cells(cells, ["integer", None], short) == [[3, 12], ["ex:a", "b c"]]
 
 
 def test_zipped_cells_keep_text_that_is_not_a_number_and_skip_empty_rows():
@@ -394,6 +416,8 @@ def test_zipped_cells_keep_text_that_is_not_a_number_and_skip_empty_rows():
 
 def test_zipped_cells_that_are_not_parallel_are_kept_apart():
     assert zipped_cells(["1\n2", "a"], ["integer", None], short) == [["1", "2"], ["a"]]
+    cells = ["1", "http://example.org/a\nb c"]
+    assert zipped_cells(cells, ["integer", None], short) == [["1"], ["b c", "ex:a"]]
 
 
 def test_empty_zipped_cells_give_empty_lists():
@@ -413,10 +437,11 @@ def test_shape_rows_turns_list_and_zipped_cells_into_lists_in_place():
         lists=frozenset({"tags", "absent"}),
         zipped=(("lines", "integer"), ("quotes", None)),
     )
-    rows = [["n", "b\na", "2\n1", "two\none"], ["m", "", "", ""]]
+    rows = [["n", "b\nhttp://example.org/a", "2\n1", "two\nhttp://example.org/q"]]
+    rows.append(["m", "", "", ""])
     shape_rows(rows, ["name", "tags", "lines", "quotes"], named, short)
     assert rows == [
-        ["n", ["a", "b"], [1, 2], ["one", "two"]],
+        ["n", ["b", "ex:a"], [1, 2], ["ex:q", "two"]],
         ["m", [], [], []],
     ]
 
@@ -460,6 +485,8 @@ def test_for_people_writes_text_except_in_json():
     text = for_people(frame, "table")
     assert text.to_dict("list") == {"n": ["1", None], "tags": ["a; b", ""], "ok": ["true", "false"]}
     assert list(text.columns) == ["n", "tags", "ok"]
+    part = for_people(frame.iloc[[1]], "table")  # a frame's own index is kept
+    assert part.to_dict("list") == {"n": [None], "tags": [""], "ok": ["false"]}
     as_json = for_people(frame, "json")
     assert as_json["n"].tolist()[0] == 1 and type(as_json["n"].tolist()[0]) is int
     assert as_json["tags"].tolist() == [["a", "b"], []]

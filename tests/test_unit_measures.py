@@ -653,3 +653,256 @@ def test_weights_are_used_when_the_ties_have_any():
     assert m._weight(graph) == "weight"
     assert m._name(two_triangles(), "a") == "A label"
     assert m._name(nx.path_graph(2), 1) == 1
+
+
+# -- more known answers ----------------------------------------------------------------------
+
+
+def test_the_summary_of_a_path_worked_out_by_hand():
+    graph = nx.path_graph(["a", "b", "c"])
+    for node, kind in zip("abc", "xyx", strict=True):
+        graph.nodes[node].update(kind=kind, label=node.upper())
+    small = (
+        "only 3 organizations and 2 ties: one more partnership in the data can reorder any "
+        "ranking; read the numbers as a description of this report, not as a measure of "
+        "importance"
+    )
+    notes = [
+        small,
+        "b takes part in 2 of the 2 ties (100%): the rankings mostly say how close an "
+        "organization is to b",
+        "betweenness is exact (every organization as a source)",
+        "modularity 0.0 < 0.3: the communities are weakly separated",
+        "assortativity from 2 ties only",
+    ]
+    graph_rows = [
+        ("organizations", 3),
+        ("ties", 2),
+        ("density", 0.6667),
+        ("components", 1),
+        ("largest component", 3),
+        ("quotes behind the ties", 0),
+        ("articulation points", 1),
+        ("bridges", 2),
+        ("betweenness sources", 3),
+        ("organizations without ties (not in the graph)", 0),
+    ]
+    expected = (
+        [("graph", "", "", name, value) for name, value in graph_rows]
+        + [
+            ("top by degree", 1, "b", "B", 2),
+            ("top by degree", 2, "a", "A", 1),
+            ("top by weighted degree", 1, "b", "B", 2),
+            ("top by weighted degree", 2, "a", "A", 1),
+            ("top by betweenness", 1, "b", "B", 1.0),
+            ("top by betweenness", 2, "a", "A", 0.0),
+            ("top by eigenvector", 1, "b", "B", 0.7071),
+            ("top by eigenvector", 2, "a", "A", 0.5),
+            ("communities", 1, "a; b; c", "a; b; c", 3),  # no short names: the ids
+            ("communities", "", "", "modularity", 0.0),
+            ("brokers (betweenness)", 1, "b", "B", 1.0),
+            ("articulation points (betweenness)", 1, "b", "B", 1.0),
+            ("stakeholder mixing", "", "", "kind assortativity", -1.0),
+        ]
+        + [("notes", "", "", note, "") for note in notes]
+    )
+    frame = m.summary(graph, top=2)
+    assert [tuple(row) for row in frame.itertuples(index=False)] == expected
+    assert frame.attrs["notes"] == notes
+    assert len(m.summary(graph)[lambda f: f["section"] == "top by degree"]) == 3  # top 5
+
+
+def test_nodes_without_kind_short_name_or_country_show_empty_text():
+    graph = nx.Graph([("a", "b"), ("b", "c")])
+    broker = m.brokers(graph).to_dict("records")[0]
+    assert (broker["kind"], broker["kinds"], broker["partner_kinds"]) == ("", "", 1)
+    assert m.centrality(graph)["kind"].tolist() == ["", "", ""]
+    community = m.communities(graph).to_dict("records")[0]
+    assert (community["names"], community["kinds"]) == ("a; b; c", " 3")
+    ego = m.ego(graph, "b").to_dict("records")[0]
+    assert (ego["kind"], ego["country"], ego["name"]) == ("", "", "a")
+    graph.nodes["a"]["kind"] = "ngo"
+    matrix = m.mixing_matrix(graph)
+    assert list(matrix.index) == ["", "ngo"]
+    assert matrix.loc["", "ngo"] == matrix.loc["ngo", ""] == 1
+    assert matrix.loc["", ""] == 1
+
+
+def test_frames_carry_their_notes_and_columns_even_when_empty():
+    lone = nx.Graph()
+    lone.add_nodes_from(["a", "b"])
+    communities = m.communities(lone)
+    assert list(communities.columns) == [
+        "community",
+        "size",
+        "members",
+        "names",
+        "kinds",
+        "modularity",
+    ]
+    assert m.centrality(nx.Graph()).attrs["notes"] == [
+        "the graph is empty: there is nothing to measure"
+    ]
+    graph = nx.path_graph(["a", "b", "c"])
+    assert m.mixing_matrix(graph).attrs["notes"] == m.fragility_notes(graph)
+    ego = m.ego(graph, "a", radius=2)
+    assert ego.attrs["notes"] == m.fragility_notes(graph)
+    assert list(m.ego(graph, "a").columns) == [
+        "id",
+        "name",
+        "kind",
+        "country",
+        "distance",
+        "via",
+        "kinds",
+        "weight",
+        "quotes",
+    ]
+
+
+def test_the_hub_named_is_the_busiest_not_the_first_by_name():
+    graph = nx.star_graph(["z", "a", "b", "c", "d"])
+    assert any(n.startswith("z takes part in 4 of the 4 ties") for n in m.fragility_notes(graph))
+
+
+def test_a_single_tie_of_weight_one_is_weighed():
+    graph = nx.Graph()
+    graph.add_edge("a", "b", weight=1)
+    assert m._weight(graph) == "weight"
+
+
+def test_sampled_betweenness_is_networkx_with_the_fixed_seed():
+    path = nx.path_graph(30)
+    values, sample = m.betweenness(path, exact_limit=10, sample=5)
+    assert sample == 5
+    assert values == nx.betweenness_centrality(path, k=5, normalized=True, seed=m.SEED)
+    assert values != nx.betweenness_centrality(path, normalized=True)
+
+
+def test_each_end_of_every_bridge_counts():
+    graph = nx.star_graph(["z", "a", "b", "c"])
+    assert m.bridges_per_node(graph) == {"z": 3, "a": 1, "b": 1, "c": 1}
+    reverse = nx.Graph([("a", "z"), ("b", "z"), ("c", "z")])
+    assert m.bridges_per_node(reverse)["z"] == 3
+
+
+def test_a_tie_without_weight_counts_one_among_weighted_ties():
+    graph = two_triangles()
+    graph.edges["a", "b"]["weight"] = 3
+    graph.edges["c", "d"]["weight"] = 2
+    assert m.constraint(graph, weight="weight") == pytest.approx(
+        nx.constraint(graph, weight="weight")
+    )
+    ours = m.eigenvector(graph, weight="weight")
+    theirs = nx.eigenvector_centrality(graph, weight="weight", tol=1e-9, max_iter=5000)
+    assert ours == pytest.approx(theirs, abs=1e-6)
+
+
+def test_eigenvector_of_a_graph_whose_last_node_is_alone():
+    graph = nx.path_graph(["a", "b", "c"])
+    graph.add_node("z")
+    values = m.eigenvector(graph)
+    assert list(values) == ["a", "b", "c", "z"]
+    assert values["z"] == pytest.approx(0.0, abs=1e-6)
+    assert values["b"] > values["a"] > 0
+
+
+def test_rounded_values_keep_four_decimals():
+    graph = nx.path_graph(["a", "b", "c", "d"])
+    assert m.centrality(graph).set_index("id").loc["b", "betweenness"] == 0.6667
+    assert m.brokers(graph).set_index("id").loc["b", "betweenness"] == 0.6667
+    kinds = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("a", "e"), ("a", "c")])
+    for node, kind in zip("abcde", "xxyyz", strict=True):
+        kinds.nodes[node]["kind"] = kind
+    exact = nx.attribute_assortativity_coefficient(kinds, "kind")
+    assert exact != round(exact, 4)
+    assert m.assortativity(kinds)["assortativity"].iloc[0] == round(exact, 4)
+
+
+def test_a_graph_of_one_organization_has_one_row_of_centrality():
+    one = nx.Graph()
+    one.add_node("a", kind="ngo", label="A")
+    assert m.centrality(one)["id"].tolist() == ["a"]
+
+
+def test_centrality_ties_are_broken_by_degree_then_id_and_given_betweenness_is_used():
+    graph = nx.Graph()
+    graph.add_edge("z", "y", weight=2)  # z: weighted degree 2, degree 1
+    graph.add_edge("b", "x", weight=1)
+    graph.add_edge("b", "w", weight=1)  # b: weighted degree 2, degree 2
+    graph.add_edge("a", "v", weight=2)  # a: as z
+    assert m.centrality(graph)["id"].tolist()[:4] == ["b", "a", "v", "y"]
+    between = ({n: 0.0 for n in graph}, 7)
+    frame = m.centrality(graph, between)
+    assert frame.attrs["betweenness_sample"] == 7
+    assert frame.attrs["notes"][-1].startswith("betweenness is estimated from 7 of the 7 ")
+    assert (
+        m.brokers(graph, ({**between[0], "b": 0.5}, 7))
+        .attrs["notes"][-1]
+        .startswith("betweenness is estimated from 7 of the 7 ")
+    )
+
+
+def test_communities_by_resolution_weight_and_ties_in_size_and_kind():
+    graph = two_triangles()
+    assert len(m.communities(graph, resolution=0.01)) == 1  # low resolution: one community
+    pairs = nx.Graph([("a", "z"), ("b", "c")])
+    for node, kind in zip("azbc", ["x", "a", "m", "m"], strict=True):
+        pairs.nodes[node]["kind"] = kind
+    rows = m.communities(pairs).to_dict("records")
+    assert [r["members"] for r in rows] == ["a; z", "b; c"]  # by first member
+    assert rows[0]["kinds"] == "a 1; x 1"  # equal counts: by name
+    weighted = nx.Graph()
+    for u, v, w in [("a", "b", 10), ("c", "d", 10), ("a", "c", 1), ("b", "d", 1)]:
+        weighted.add_edge(u, v, weight=w)
+    q = m.communities(weighted)["modularity"].iloc[0]
+    parts = [{"a", "b"}, {"c", "d"}]
+    assert q == round(nx.community.modularity(weighted, parts, weight="weight"), 4)
+    assert q != round(nx.community.modularity(weighted, parts, weight=None), 4)
+
+
+def test_a_country_with_five_relations_is_not_called_a_handful():
+    data = country_data()
+    for i in range(3):
+        data.relations[f"x{i}"] = Relation(
+            f"x{i}", "partnership", "support", "", {"itu": set()}, {"MN"}
+        )
+    notes = m.country_partners(data, "MN").attrs["notes"]
+    assert notes == [
+        "a relation counts for a country only where the partnership, output or event itself "
+        "names it, never through a member based there",
+        "only 4 relation(s) placed in MN: the shares are counts of a handful of statements",
+    ]
+    data.relations["x3"] = Relation("x3", "partnership", "support", "", {"itu": set()}, {"MN"})
+    assert len(m.country_partners(data, "MN").attrs["notes"]) == 1
+
+
+def test_country_profiles_fold_and_order_equal_kinds_by_name():
+    folded = m.country_profiles(country_data(), fold=True).set_index("iso2")
+    assert folded.loc["TH", "organizations"] == 3  # UNICEF Thailand counts as UNICEF
+    assert folded.loc["TH", "kind_mix"] == "un 2; government 1"
+    data = country_data()
+    data.countries["FR"]["beneficiary"] = True
+    data.organizations["n"] = {"label": "N", "kind": "ngo"}
+    data.organizations["u"] = {"label": "U", "kind": "academia"}
+    data.relations["f"] = Relation(
+        "f", "partnership", "funding", "", {"n": set(), "u": set()}, {"FR"}
+    )
+    frame = m.country_profiles(data)
+    assert frame.set_index("iso2").loc["FR", "kind_mix"] == "academia 1; ngo 1"
+    assert frame.attrs["notes"] == [
+        "top_share is the share of the country's relations the top organization is in; with "
+        "a few relations per country it moves with each one added"
+    ]
+    none = NetworkData()
+    empty = m.country_profiles(none)
+    assert empty.empty and list(empty.columns) == [
+        "iso2",
+        "country",
+        "relations",
+        "organizations",
+        "kind_mix",
+        "top_partner",
+        "top_share",
+        "single_partner",
+    ]
