@@ -31,7 +31,7 @@ from copgraph.store import (
     parse_store_spec,
 )
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = pytest.mark.timeout(30)
 
 A, P, Q = URIRef("urn:ex:a"), URIRef("urn:ex:p"), URIRef("urn:ex:q")
 OBJECTS = [
@@ -519,3 +519,151 @@ def test_an_endpoint_that_is_not_there_is_one_line():
     with pytest.raises(StoreError) as caught:
         EndpointStore(url, timeout=5).ask("ASK {}")
     assert str(caught.value).startswith(f"cannot reach the SPARQL endpoint {url}/query: ")
+
+
+# -- what the worker sends back, term by term (run here in this process) ----------------------
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph", "oxigraph-folder"])
+def test_the_worker_sends_plain_tuples_for_rows_booleans_and_triples(kind, tmp_path):
+    if kind == "rdflib":
+        store = RdflibStore(tiny_graph())
+    else:
+        store = OxigraphStore(tmp_path / "ox" if kind == "oxigraph-folder" else None)
+        store.load_ntriples(tiny_graph().serialize(format="nt"))
+    handle = store._open_in_child()
+    try:
+        select = "SELECT ?p ?o WHERE { ex:a ?p ?o } ORDER BY ?o"
+        variables, *rows = list(store._produce(handle, (select, {"ex": "urn:ex:"}, "select")))
+        assert variables == ["p", "o"]
+        assert all(row[0] == ("u", "urn:ex:p") for row in rows)
+        objects = {_term(row[1]) for row in rows}
+        assert objects == set(OBJECTS)
+        unbound = "SELECT ?o ?x WHERE { ex:a ex:p ?o FILTER(?o = 5) OPTIONAL { ?o ex:n ?x } }"
+        answer = list(store._produce(handle, (unbound, {"ex": "urn:ex:"}, "select")))
+        assert answer == [["o", "x"], (("l", "5", str(XSD.integer), None), None)]
+        ask = "ASK { <urn:ex:a> <urn:ex:p> 5 }"
+        assert list(store._produce(handle, (ask, None, "bool"))) == [True]
+        assert list(store._produce(handle, (ask.replace("5", "6"), None, "bool"))) == [False]
+        construct = "CONSTRUCT WHERE { ?s <urn:ex:q> ?o }"
+        ((s, p, o),) = list(store._produce(handle, (construct, None, "graph")))
+        assert s[0] == "b" and p == ("u", "urn:ex:q") and o == ("u", "urn:ex:a")
+    finally:
+        store._release(handle)
+        store.close()
+
+
+def test_a_persisted_store_is_opened_read_only_under_a_shared_lock_and_released(tmp_path):
+    import fcntl
+    import os
+
+    store = OxigraphStore(tmp_path / "ox")
+    store.load_ntriples("<urn:ex:x> <urn:ex:y> <urn:ex:z> .\n")
+    handle = store._open_in_child()
+    lock = os.open(tmp_path / "ox" / "copgraph.lock", os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):  # a reader holds it: no load may start
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)  # another reader may
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        store._release(handle)
+        assert handle.store is None
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released: a load may start
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    finally:
+        os.close(lock)
+        store.close()
+    memory = OxigraphStore()
+    assert memory._open_in_child() is memory.ox
+    memory._release(memory.ox)  # nothing to release
+    memory.close()
+
+
+def test_a_load_waits_for_readers_and_then_gives_up_with_one_line(tmp_path):
+    store = OxigraphStore(tmp_path / "ox")
+    store.load_ntriples("<urn:ex:x> <urn:ex:y> <urn:ex:z> .\n")
+    reader = store._lock(exclusive=False)
+    told = []
+    try:
+        with pytest.raises(StoreError) as caught:
+            store._lock(exclusive=True, progress=told.append, wait=0.3)
+        assert str(caught.value) == (
+            f"cannot load {tmp_path / 'ox'}: another copgraph process has held it for more "
+            "than 0.3 s"
+        )
+        assert told == [f"waiting for other copgraph processes using {tmp_path / 'ox'} ..."]
+        second = store._lock(exclusive=False, wait=0.3)  # readers share it
+        import os
+
+        os.close(second)
+    finally:
+        import os
+
+        os.close(reader)
+    writer = store._lock(exclusive=True, wait=0.3)
+    try:
+        with pytest.raises(StoreError, match=r"^cannot read .*for more than 0.2 s$"):
+            store._lock(exclusive=False, wait=0.2)
+    finally:
+        import os
+
+        os.close(writer)
+        store.close()
+
+
+class _Redirect:
+    """A real HTTP server on 127.0.0.1 that redirects /away to LOCATION and answers /query."""
+
+    def __init__(self, location_of):
+        import http.server
+        import json
+        import threading
+
+        answer = json.dumps({"head": {"vars": []}, "boolean": True}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # a 302 turns the POST into a GET
+                self.do_POST()
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                if self.path.startswith("/away"):
+                    self.send_response(302)
+                    self.send_header("Location", location_of(self.server))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirect_is_followed_to_http_only():
+    def elsewhere(server):
+        return f"http://127.0.0.1:{server.server_address[1]}/query"
+
+    good = _Redirect(elsewhere)
+    bad = _Redirect(lambda server: "ftp://127.0.0.1/file")  # urllib itself refuses file:
+    try:
+        assert EndpointStore(good.url + "/away/query", timeout=10).ask("ASK {}") is True
+        with pytest.raises(StoreError) as caught:
+            EndpointStore(bad.url + "/away/query", timeout=10).ask("ASK {}")
+        assert str(caught.value) == (
+            f"{bad.url}/away/query redirected to ftp://127.0.0.1/file, which is not http(s)"
+        )
+    finally:
+        good.close()
+        bad.close()
