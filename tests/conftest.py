@@ -143,10 +143,13 @@ def oxigraph_server(tmp_path_factory):
         pytest.skip("the oxigraph server binary is missing (pip install oxigraph)")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
+    from copgraph.worker import _die_with_parent
+
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        preexec_fn=_die_with_parent,  # no server left behind by a test process killed
     )
     url = f"http://127.0.0.1:{port}"
     try:
