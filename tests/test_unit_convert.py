@@ -1045,3 +1045,334 @@ def test_notes_must_name_discrepancies_that_exist_wherever_they_are():
         ),
     ]
     assert notes_naming_unknown_discrepancies(records, {**types, "fiji-name": "countries"})[0]
+
+
+# -- more: what a curator sees when a record is half right -----------------------------------
+
+
+def convert_unchecked(documents: dict, text: str = TEXT) -> _Converter:
+    """As the build does: records with problems are still converted, so that every
+    problem is found in one run (never a traceback)."""
+    records, _ = parse_documents(documents)
+    source = Source(Path("r.txt"), {"id": "report-x"}, Report(text))
+    converter = _Converter(source, SCHEMES_USED, records, PROPERTIES)
+    for record in records:
+        if converter.files_of.get(record.id) == record.file:
+            converter.convert(record)
+    return converter
+
+
+def test_minted_iris_follow_their_documented_form():
+    import hashlib
+
+    def sha(*parts):
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+    assert _hash("ann", "itu") == sha("ann", "itu")
+    assert str(post_iri("ann", "itu", "")) == f"{ID}post/ann/itu-{sha('')[:6]}"
+    graph = ok(
+        {
+            "d.yaml": {
+                "organizations": organizations("itu"),
+                "discrepancies": [discrepancy(("ITU", "Union (ITU)"), ("UIT", "UNICEF"))],
+            }
+        }
+    )
+    variants = {str(v) for v in graph.objects(ID["itu-name"], CG.variant)}
+    assert variants == {f"{ID}variant/itu-name/{sha(v)[:8]}" for v in ("ITU", "UIT")}
+
+
+def test_a_post_without_title_has_the_iri_of_an_empty_title():
+    ann = person()
+    del ann["posts"][0]["title"]
+    graph = ok({"p.yaml": {"people": [ann], "organizations": organizations("itu")}})
+    assert (post_iri("ann", "itu", ""), CG.holder, ID.ann) in graph
+
+
+def test_evidence_iris_differ_between_reports():
+    def evidence_of(document_id):
+        records, _ = parse_documents({"o.yaml": {"organizations": organizations("itu")}})
+        source = Source(Path("r.txt"), {"id": document_id}, Report(TEXT))
+        converter = _Converter(source, SCHEMES_USED, records, PROPERTIES)
+        converter.convert(records[0])
+        return set(converter.graph.objects(ID.itu, CG.evidence))
+
+    assert evidence_of("report-a").isdisjoint(evidence_of("report-b"))
+
+
+def test_after_a_duplicate_id_the_next_records_are_still_known():
+    documents = {
+        "a.yaml": {"organizations": organizations("itu")},
+        "b.yaml": {
+            "countries": [{**countries("fiji")[0], "id": "itu"}, *countries("tonga")],
+            "organizations": [{**organizations("unicef")[0], "country": "tonga"}],
+        },
+    }
+    converter = convert_unchecked(documents)
+    assert [p.field for p in converter.problems] == ["id", "country"]  # no 'unknown id'
+    assert converter.problems[1].message.startswith("no quote states 'country: tonga'")
+    assert all(p.file in ("a.yaml", "b.yaml") for p in converter.problems)
+
+
+def test_problems_name_the_file_of_the_record():
+    orgs = organizations("itu", kind="un-agencies")
+    converter = convert({"o.yaml": {"organizations": orgs}})
+    assert [p.file for p in converter.problems] == ["o.yaml"]
+
+
+def test_an_unknown_reference_suggests_only_records_of_the_right_type():
+    orgs = organizations("itu")
+    orgs[0]["parent"] = "fijj"
+    found = problems(convert({"o.yaml": {"organizations": orgs, "countries": countries("fiji")}}))
+    assert found[0] == ("itu", "parent", "unknown id 'fijj'")
+
+
+def test_a_reference_of_the_wrong_type_names_every_type_allowed():
+    programme = {
+        "id": "prog",
+        "label": "P",
+        "within": "fiji",
+        "evidence": [{"quote": "protect children", "supports": ["within"]}],
+    }
+    found = problems(
+        convert({"p.yaml": {"programmes": [programme], "countries": countries("fiji")}})
+    )
+    assert found[0] == (
+        "prog",
+        "within",
+        "'fiji' is a countries record, expected programmes or instruments",
+    )
+
+
+def test_every_quote_is_checked_after_a_missing_or_ambiguous_one():
+    orgs = organizations("itu")
+    orgs[0]["evidence"] = [
+        {"quote": "not in the report at all"},
+        {"quote": "The agreement was signed again."},
+        {"quote": "The International Telecommunication Union (ITU)", "supports": ["kind"]},
+    ]
+    converter = convert({"o.yaml": {"organizations": orgs}})
+    assert [p.field for p in converter.problems] == ["evidence[0].quote", "evidence[1].quote"]
+    (fact,) = facts(converter.graph, ID.itu, CG.kind, SCHEMES["organization-kind"]["un-agency"])
+    assert exacts(converter.graph, fact) == {"The International Telecommunication Union (ITU)"}
+
+
+@pytest.mark.parametrize(
+    "supports, message",
+    [
+        (["evidence"], "no field 'evidence'"),
+        (["evidenc"], "no field 'evidenc'"),
+        (["kind", "kidn", "ntoe"], "no field 'kidn'; did you mean 'kind'?"),
+    ],
+)
+def test_supports_cannot_name_the_evidence_itself(supports, message):
+    orgs = organizations("itu")
+    orgs[0]["evidence"][0]["supports"] = supports
+    found = problems(convert({"o.yaml": {"organizations": orgs}}))
+    assert found[0] == ("itu", "evidence[0].supports", message)
+    if len(supports) == 3:  # every bad entry is named, not only the first
+        assert [f[2] for f in found] == [message, "no field 'ntoe'"]
+
+
+def test_a_value_not_held_lists_the_values_the_record_holds():
+    country = countries("fiji")
+    country[0]["alt_labels"] = ["Viti", "Fidji"]
+    country[0]["evidence"].append({"quote": "Fiji and Tonga", "supports": [{"alt_labels": "Fiji"}]})
+    found = problems(convert({"c.yaml": {"countries": country}}))
+    assert found == [
+        (
+            "fiji",
+            "evidence[1].supports",
+            "'alt_labels: Fiji' is not a value of this record's 'alt_labels' (Viti, Fidji)",
+        )
+    ]
+
+
+def test_supports_of_a_field_with_no_value_are_each_named():
+    orgs = organizations("itu")
+    orgs[0]["evidence"][0]["supports"] = ["parent", "country", "kind"]
+    found = problems(convert({"o.yaml": {"organizations": orgs}}))
+    assert [f[2] for f in found] == [
+        "'parent' has no value in this record",
+        "'country' has no value in this record",
+    ]
+
+
+@pytest.mark.parametrize(
+    "prop, message",
+    [
+        ("cg:titl", "'cg:titl' is no property of the ontology; did you mean 'cg:title'?"),
+        (
+            "id",
+            "'id' is no field of a organizations record (nor a CURIE such as cg:title); did "
+            "you mean 'kind'?",
+        ),
+        ("note", "'note' is no field of a organizations record (nor a CURIE such as cg:title)"),
+        (
+            "evidenc",
+            "'evidenc' is no field of a organizations record (nor a CURIE such as cg:title)",
+        ),
+        ("nte", "'nte' is no field of a organizations record (nor a CURIE such as cg:title)"),
+        ("idd", "'idd' is no field of a organizations record (nor a CURIE such as cg:title)"),
+    ],
+)
+def test_a_discrepancy_property_message_suggests_only_what_may_differ(prop, message):
+    documents = {
+        "d.yaml": {
+            "organizations": organizations("itu"),
+            "discrepancies": [discrepancy(("A", "Union (ITU)"), ("B", "UNICEF"), prop=prop)],
+        }
+    }
+    assert problems(convert(documents)) == [("itu-name", "property", message)]
+
+
+def test_a_discrepancy_about_who_cites_an_instrument_names_the_inverse_property():
+    instrument = {
+        "id": "law",
+        "label": "Act",
+        "kind": "agreement",
+        "evidence": ["signed an agreement"],
+    }
+    documents = {
+        "d.yaml": {
+            "instruments": [instrument],
+            "discrepancies": [
+                {
+                    **discrepancy(("A", "Union (ITU)"), ("B", "UNICEF"), prop="cited_by"),
+                    "about": "law",
+                }
+            ],
+        }
+    }
+    converter = convert(documents)
+    assert (ID["itu-name"], CG.property, CG.cites) in converter.graph
+
+
+def test_a_variant_link_is_stated_by_the_variants_own_quote():
+    documents = {
+        "d.yaml": {
+            "organizations": organizations("itu"),
+            "discrepancies": [discrepancy(("ITU", "Union (ITU)"), ("UIT", "UNICEF signed"))],
+        }
+    }
+    graph = ok(documents)
+    for variant in graph.objects(ID["itu-name"], CG.variant):
+        (fact,) = facts(graph, ID["itu-name"], CG.variant, variant)
+        assert exacts(graph, fact) == exacts(graph, variant)
+        assert exacts(graph, fact)
+
+
+def test_half_written_records_give_problems_not_a_traceback():
+    documents = {
+        "x.yaml": {
+            "people": [
+                {
+                    "id": "ann",
+                    "name": "Ann Lee",
+                    "evidence": ["Dr. Ann Lee"],
+                    "posts": [{"organization": "itu"}],
+                }
+            ],
+            "organizations": organizations("itu"),
+            "sessions": [{**session(), "participants": []}],
+            "events": [event()],
+            "discrepancies": [{**discrepancy(), "variants": []}],
+            "statements": [{"id": "st", "text": "Children deserve safety online"}],
+        }
+    }
+    converter = convert_unchecked(documents)
+    fields = {(p.record, p.field) for p in converter.problems}
+    assert ("itu-name", "variants") in fields  # needs two
+    assert ("ann/posts[0]", "evidence") not in fields  # a parse problem, not found here
+    assert not any(p.record == "st" for p in converter.problems)  # no speaker: nothing to check
+
+
+def test_a_statement_with_an_unknown_speaker_is_one_problem():
+    record = statement(speaker="nobody")
+    found = problems(convert({"s.yaml": {**people_and_orgs(), "statements": [record]}}))
+    assert found == [("st", "speaker", "unknown id 'nobody'")]
+
+
+def test_the_speaker_is_found_at_the_very_start_of_a_report_without_headings():
+    text = "Bob Ray spoke first. Then the words came.\n"
+    bob = {"id": "bob", "name": "Bob Ray", "evidence": ["Bob Ray spoke"]}
+    record = statement(speaker="bob", text="Then the words came.")
+    graph = ok({"s.yaml": {"people": [bob], "statements": [record]}}, text)
+    (fact,) = facts(graph, ID.st, CG.speaker, ID.bob)
+    assert "('Bob Ray', line 1)" in str(graph.value(fact, CG.unnamedBecause))
+
+
+def test_the_speaker_search_starts_at_the_heading_not_at_a_later_use_of_its_title():
+    text = "1. Intro\nx\n2. Opening\nMr. Bob Ray said the Opening went well. Words here.\n"
+    bob = {"id": "bob", "name": "Bob Ray", "evidence": ["Mr. Bob Ray"]}
+    record = statement(speaker="bob", text="Words here.")
+    assert ok({"s.yaml": {"people": [bob], "statements": [record]}}, text)
+
+
+def test_the_last_of_several_people_named_is_the_speaker():
+    text = "1. Intro\nAnn Lee met Bob Ray. Then Ann Lee said: Words here.\n"
+    people = [
+        {"id": "ann", "name": "Ann Lee", "evidence": ["Ann Lee met"]},
+        {"id": "bob", "name": "Bob Ray", "evidence": ["Bob Ray"]},
+    ]
+    record = statement(speaker="ann", text="Words here.")
+    assert ok({"s.yaml": {"people": people, "statements": [record]}}, text)
+
+
+def test_a_quantity_quote_that_is_not_in_the_report_is_named_under_the_quantity():
+    record = workshop({"wording": "Over 200", "min": 200, "evidence": ["Over 900 participants"]})
+    found = problems(convert({"e.yaml": {"events": [record]}}))
+    assert found[0][:2] == ("ws", "participants.evidence[0].quote")
+    assert found[0][2].startswith("quote not found in the report: 'Over 900 participants'")
+
+
+def test_a_figures_wording_must_be_in_its_own_quotes_not_anothers():
+    figure = {
+        "id": "fig",
+        "description": "participants",
+        "unit": "people",
+        "wording": "Over 200",
+        "evidence": ["attended the workshop"],
+    }
+    documents = {
+        "f.yaml": {
+            "figures": [figure],
+            "events": [workshop({"wording": "Over 200", "min": 200, "evidence": ["Over 200"]})],
+        }
+    }
+    found = problems(convert(documents))
+    assert ("fig", "wording", "'Over 200' is not in the record's quotes") in found
+
+
+def test_the_hint_shows_eighty_characters_and_thirty_of_the_difference():
+    report = Report("1. A\n" + "word " * 40 + "\n")
+    eighty = ("word " * 16)[:80]
+    assert (
+        _hint(report, eighty.replace("word", "wurd", 1)) == f"'{eighty.replace('word', 'wurd', 1)}'"
+    )
+    quote = "word " * 10 + "x" * 40
+    hint = _hint(report, quote)
+    assert hint.endswith(f"it differs from: '{'x' * 30}')")
+    assert _hint(report, "y" * 81) == "'" + "y" * 77 + "...'"
+
+
+def test_the_hint_gives_the_line_of_the_first_place_the_words_match():
+    report = Report("1. A\nsome long shared words\n2. B\nsome long shared words\n")
+    assert "near line 2;" in _hint(report, "some long shared words and more")
+
+
+@pytest.mark.parametrize(
+    "char, name",
+    [
+        ("\u0085", "U+0085 unnamed character"),  # a control character without a name
+        ("\u1680", "U+1680 OGHAM SPACE MARK"),  # a space
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+        ("\u2011", "U+2011 NON-BREAKING HYPHEN"),  # a no-break form
+        ("\ufb01", "U+FB01 LATIN SMALL LIGATURE FI"),  # a compatibility form
+    ],
+)
+def test_each_kind_of_invisible_difference_is_named(char, name):
+    assert invisible_characters(f"a{char}b") == (
+        f"; it holds {name} at character 2, which the eye cannot tell apart"
+    )
