@@ -667,3 +667,172 @@ def test_a_redirect_is_followed_to_http_only():
     finally:
         good.close()
         bad.close()
+
+
+# -- more messages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph"])
+def test_prefixes_reach_ask_and_construct_too(kind):
+    store = RdflibStore(tiny_graph()) if kind == "rdflib" else OxigraphStore()
+    if kind == "oxigraph":
+        store.load_ntriples(tiny_graph().serialize(format="nt"))
+    try:
+        assert store.ask("ASK { ex:a ex:p 5 }", prefixes={"ex": "urn:ex:"}) is True
+        graph = store.graph("CONSTRUCT { ?s ex:q ?o } WHERE { ?s ex:q ?o }", {"ex": "urn:ex:"})
+        assert len(graph) == 1
+    finally:
+        store.close()
+
+
+def test_a_service_clause_is_refused_unless_allowed():
+    from tests.conftest import free_port
+
+    store = OxigraphStore()
+    query = f"ASK {{ SERVICE <http://127.0.0.1:{free_port()}/sparql> {{ ?s ?p ?o }} }}"
+    refused = (
+        "the query tried to reach a remote service (SERVICE), which is refused: pass "
+        "--allow-service (allow_service=True) if you mean it"
+    )
+    try:
+        for run in (store.ask, store.select, store.graph):
+            with pytest.raises(StoreError) as caught:
+                graph_query = query.replace("ASK {", "CONSTRUCT { ?s ?p ?o } WHERE {")
+                run(graph_query if run == store.graph else query)
+            assert str(caught.value) == refused
+        with pytest.raises(StoreError) as caught:
+            store.ask(query, allow_service=True)
+        assert str(caught.value) != refused
+    finally:
+        store.close()
+
+
+def test_rdflib_errors_keep_the_parsers_words_and_refuse_trailing_text():
+    store = RdflibStore(tiny_graph())
+    long_prefix = "p" * 100
+    try:
+        with pytest.raises(StoreError) as caught:
+            store.select(f"SELECT ?s WHERE {{ ?s {long_prefix}:p ?o }}")
+        assert str(caught.value) == (
+            f"the store could not run the query: Unknown namespace prefix : {long_prefix}"
+        )
+        with pytest.raises(StoreError) as caught:
+            store.select("SELECT * WHERE { ?s ?p ?o } garbage")
+        assert "found 'garbage'" in str(caught.value)
+    finally:
+        store.close()
+
+
+def test_a_syntax_error_on_the_first_line_shows_that_line():
+    message = oxigraph_syntax_message("SELECT ?x WHERE {", "error at 1:18: expected one of '}'")
+    assert message == (
+        "SPARQL syntax error at line 1, column 18, near 'the end of the query': unexpected "
+        "text\n  SELECT ?x WHERE {\n                   ^"
+    )
+
+
+@pytest.mark.parametrize("prefix", ["Foo", ""])
+def test_an_undeclared_prefix_is_named_whatever_its_case_or_if_empty(prefix):
+    query = f"ASK {{ ?x {prefix}:bar ?y }}"
+    column = query.index(":") + 2
+    message = oxigraph_syntax_message(query, f"error at 1:{column}: Prefix not found")
+    assert f"the prefix '{prefix}:' is not declared (add PREFIX {prefix}: <...>)" in message
+
+
+def test_near_shows_thirty_characters_of_the_rest_of_the_line():
+    query = "SELECT ?x WHERE { " + "?x ?y ?z . " * 10 + "}"
+    message = oxigraph_syntax_message(query, "error at 1:19: expected one of Var")
+    near = message.split("near '")[1].split("'")[0]
+    assert near == query[18:48]
+
+
+class _Replies:
+    """A real HTTP server on 127.0.0.1 that answers each path with a canned reply."""
+
+    def __init__(self, replies: dict):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                kind, body = replies[self.path.split("?")[0].rsplit("/", 1)[0] or "/"]
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_PUT = do_POST
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def replies():
+    server = _Replies(
+        {
+            "/html": ("text/html", b"<html>Welcome</html>"),
+            "/list": (JSON, b"[1, 2]"),
+            "/nokeys": (JSON, b'{"hello": "world"}'),
+            "/novars": (JSON, b'{"head": {}, "results": {"bindings": [{}]}}'),
+            "/noboolean": (JSON, b'{"head": {}}'),
+            "/count": (JSON, b'{"head": {"vars": ["n"]}, "results": {"bindings": []}}'),
+            "/nt": ("application/n-triples", b"<urn:a> <urn:b> <urn:c> .\n"),
+            "/badnt": ("text/plain", b"not n-triples at all " + b"x" * 100),
+        }
+    )
+    yield server.url
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "path, run, message",
+    [
+        (
+            "/html",
+            "select",
+            "{url} did not answer with SPARQL JSON results (got text/html: '<html>Welcome</html>')",
+        ),
+        ("/list", "select", "{url} answered JSON that is not SPARQL results"),
+        (
+            "/nokeys",
+            "select",
+            "{url} answered JSON without SPARQL results (head.vars and results.bindings)",
+        ),
+        ("/noboolean", "ask", "{url} answered an ASK query without a boolean"),
+        ("/count", "count", "{url} did not answer a triple count"),
+        (
+            "/badnt",
+            "graph",
+            "{url} did not answer with N-Triples (got text/plain: "
+            "'not n-triples at all xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...')",
+        ),
+    ],
+)
+def test_an_endpoint_that_answers_nonsense_is_one_line(replies, path, run, message):
+    store = EndpointStore(f"{replies}{path}/query", timeout=10)
+    with pytest.raises(StoreError) as caught:
+        if run == "count":
+            store.count_triples()
+        else:
+            getattr(store, run)("SELECT * WHERE { ?s ?p ?o }")
+    assert str(caught.value) == message.format(url=f"{replies}{path}/query")
+
+
+def test_an_endpoint_without_variables_gives_none_and_n_triples_parse(replies):
+    assert EndpointStore(f"{replies}/novars/query").select("SELECT * {}") == ([], [()])
+    graph = EndpointStore(f"{replies}/nt/query").graph("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert set(graph) == {(URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c"))}
