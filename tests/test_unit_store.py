@@ -31,7 +31,7 @@ from copgraph.store import (
     parse_store_spec,
 )
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = pytest.mark.timeout(20)
 
 A, P, Q = URIRef("urn:ex:a"), URIRef("urn:ex:p"), URIRef("urn:ex:q")
 OBJECTS = [
