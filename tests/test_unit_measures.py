@@ -906,3 +906,26 @@ def test_country_profiles_fold_and_order_equal_kinds_by_name():
         "top_share",
         "single_partner",
     ]
+
+
+def test_the_density_of_a_single_tie_is_one_and_the_overview_says_its_notes():
+    pair = nx.Graph([("a", "b")])
+    frame = m.overview(pair)
+    assert {r["measure"]: r["value"] for r in frame.to_dict("records")}["density"] == 1.0
+    assert frame.attrs["notes"] == m.fragility_notes(pair)
+
+
+def test_the_summary_keeps_the_top_rows_of_each_section():
+    graph = two_triangles()
+    by_section = m.summary(graph, top=1).groupby("section").size()
+    assert by_section["brokers (betweenness)"] == 1  # c and d are brokers: only the first
+    assert by_section["articulation points (betweenness)"] == 1
+    assert m.summary(graph).groupby("section").size()["top by degree"] == 5
+
+
+def test_modularity_is_measured_at_the_resolution_asked_for():
+    graph = two_triangles()
+    frame = m.communities(graph, resolution=0.5)
+    parts = [set(members.split("; ")) for members in frame["members"]]
+    expected = round(nx.community.modularity(graph, parts, resolution=0.5), 4)
+    assert frame["modularity"].iloc[0] == expected
