@@ -26,9 +26,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def _session_root() -> Path:
     """A copy of the checkout's inputs, removed when the process that made it exits."""
     root = Path(tempfile.mkdtemp(prefix="copgraph-tests-"))
-    for part in ("ontology", "data/source", "data/curated"):
-        shutil.copytree(ROOT / part, root / part)
-    shutil.copy(ROOT / "data" / "coverage-ignore.yaml", root / "data" / "coverage-ignore.yaml")
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("build"))
     owner = os.getpid()
     atexit.register(lambda: os.getpid() == owner and shutil.rmtree(root, ignore_errors=True))
     return root
