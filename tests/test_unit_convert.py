@@ -1335,9 +1335,9 @@ def test_a_figures_wording_must_be_in_its_own_quotes_not_anothers():
         "evidence": ["attended the workshop"],
     }
     documents = {
-        "f.yaml": {
-            "figures": [figure],
+        "f.yaml": {  # the event first: its quote is in the graph when the figure is checked
             "events": [workshop({"wording": "Over 200", "min": 200, "evidence": ["Over 200"]})],
+            "figures": [figure],
         }
     }
     found = problems(convert(documents))
@@ -1354,8 +1354,8 @@ def test_the_hint_shows_eighty_characters_and_thirty_of_the_difference():
 
 
 def test_the_hint_gives_the_line_of_the_first_place_the_words_match():
-    report = Report("1. A\nsome long shared words\n2. B\nsome long shared words\n")
-    assert "near line 2;" in _hint(report, "some long shared words and more")
+    report = Report("1. A\nsome long shared words here\n2. B\nsome long shared words here too\n")
+    assert "near line 2;" in _hint(report, "some long shared words here and more")
 
 
 @pytest.mark.parametrize(
@@ -1373,3 +1373,33 @@ def test_each_kind_of_invisible_difference_is_named(char, name):
     assert invisible_characters(f"a{char}b") == (
         f"; it holds {name} at character 2, which the eye cannot tell apart"
     )
+
+
+def test_after_an_unknown_reference_the_next_values_of_the_field_are_kept():
+    partnership = {
+        "id": "deal",
+        "kind": "agreement",
+        "organizations": ["itu", "nobody", "unicef"],
+        "description": "an agreement",
+        "evidence": [{"quote": "signed an agreement", "supports": ["kind", "organizations"]}],
+    }
+    documents = {
+        "p.yaml": {"organizations": organizations("itu", "unicef"), "partnerships": [partnership]}
+    }
+    converter = convert(documents)
+    assert [p[1] for p in problems(converter)] == ["organizations"]
+    assert (ID.deal, CG.partnerOrganization, ID.unicef) in converter.graph
+
+
+def test_people_listed_after_other_records_are_named_by_honorific_and_surname():
+    text = "1. Opening\nDr. Lee opened the session. Words here.\n"
+    documents = {
+        "s.yaml": {
+            "organizations": organizations("itu"),
+            "people": [{"id": "ann", "name": "Ann Mary Lee", "evidence": ["Dr. Lee opened"]}],
+            "statements": [statement(speaker="ann", text="Words here.")],
+        }
+    }
+    graph = ok(documents, text.replace("Dr. Lee opened", "Dr. Lee opened") + TEXT)
+    (fact,) = facts(graph, ID.st, CG.speaker, ID.ann)
+    assert "('Dr. Lee', line 2)" in str(graph.value(fact, CG.unnamedBecause))
