@@ -836,3 +836,69 @@ def test_an_endpoint_without_variables_gives_none_and_n_triples_parse(replies):
     assert EndpointStore(f"{replies}/novars/query").select("SELECT * {}") == ([], [()])
     graph = EndpointStore(f"{replies}/nt/query").graph("CONSTRUCT WHERE { ?s ?p ?o }")
     assert set(graph) == {(URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c"))}
+
+
+# -- what runs in the worker, run here (mutation testing sees only this process) --------------
+
+
+def test_the_network_refusal_message_in_full():
+    unreachable = OSError(errno.ENETUNREACH, "Network is unreachable")
+    assert _describe(unreachable, "q", False) == (
+        "network",
+        "the query tried to reach a remote service (SERVICE), which is refused: pass "
+        "--allow-service (allow_service=True) if you mean it",
+    )
+    assert _describe(OSError("os error 24: too many files"), "q", False)[0] == "network"
+    assert _describe(OSError("a plain failure"), "q", False)[0] == "error"
+
+
+def test_rdflib_errors_in_the_worker_are_one_line_store_errors():
+    from pyparsing import ParseException
+
+    store = RdflibStore(tiny_graph())
+    handle = store._open_in_child()
+    with pytest.raises(StoreError) as caught:
+        store._execute(handle, "SELECT ?s WHERE { ?s " + "p" * 100 + ":x ?o }", None)
+    assert str(caught.value) == "Unknown namespace prefix : " + "p" * 100
+    with pytest.raises(ParseException):
+        parse_rdflib("SELECT * WHERE { ?s ?p ?o } garbage")
+
+
+def test_a_redirect_to_https_is_followed():
+    server = _Redirect(lambda s: f"https://127.0.0.1:{s.server_address[1]}/query")
+    try:
+        with pytest.raises(StoreError) as caught:  # followed, then no TLS on that port
+            EndpointStore(server.url + "/away/query", timeout=10).ask("ASK {}")
+        assert "which is not http(s)" not in str(caught.value)
+        assert str(caught.value).startswith("cannot reach the SPARQL endpoint")
+    finally:
+        server.close()
+
+
+def test_a_reply_that_is_not_utf8_or_is_long_is_shown_in_short(replies_raw):
+    url, path = replies_raw
+    store = EndpointStore(f"{url}{path}/query", timeout=10)
+    with pytest.raises(StoreError) as caught:
+        store.select("SELECT * {}")
+    assert str(caught.value) == (
+        f"{url}{path}/query did not answer with SPARQL JSON results (got text/html: "
+        f"'\ufffd{'y' * 56}...')"
+    )
+    with pytest.raises(StoreError) as caught:
+        store.graph("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert str(caught.value).endswith(f"(got text/html: '\ufffd{'y' * 56}...')")
+
+
+@pytest.fixture(scope="module")
+def replies_raw():
+    server = _Replies({"/bad": ("text/html", b"\xff" + b"y" * 100)})
+    yield server.url, "/bad"
+    server.close()
+
+
+def test_a_real_endpoint_takes_prefixes_for_ask_and_construct(oxigraph_server):
+    store = EndpointStore(oxigraph_server, timeout=30)
+    store.load_ntriples(tiny_graph().serialize(format="nt"))
+    assert store.ask("ASK { ex:a ex:p 5 }", prefixes={"ex": "urn:ex:"}) is True
+    graph = store.graph("CONSTRUCT { ?s ex:q ?o } WHERE { ?s ex:q ?o }", {"ex": "urn:ex:"})
+    assert len(graph) == 1
