@@ -68,7 +68,8 @@ $(VENV)/.dev: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # mutation testing of the core modules against the unit tests (tests/mutation.py; not in
-# CI: about N minutes); prints killed/total per module, as README "How good are the tests"
+# CI: about an hour and a half here); prints killed/total per module (README "How good are
+# the tests"); MUTATION_RESUME=1 reruns only the mutants not yet killed
 mutation: $(VENV)/.dev
 	$(BIN)/python -m tests.mutation
 
