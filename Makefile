@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: run test install install-test browser lint bench clean docs notebooks notebooks-outputs
+.PHONY: run test install install-test browser lint bench clean docs notebooks notebooks-outputs mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,9 +63,19 @@ docs: $(VENV)/.installed
 	$(BIN)/python -m copgraph.ontology_docs docs/ontology
 	$(BIN)/python -m copgraph.docs
 
+$(VENV)/.dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,dev]'
+	touch $@
+
+# mutation testing of the core modules against the unit tests (tests/mutation.py; not in
+# CI: about an hour and a half here); prints killed/total per module (README "How good are
+# the tests"); MUTATION_RESUME=1 reruns only the mutants not yet killed
+mutation: $(VENV)/.dev
+	$(BIN)/python -m tests.mutation
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/stores.py
 	$(BIN)/python benchmarks/queries.py
 
 clean:
-	rm -rf data/build $(OUT) .pytest_cache
+	rm -rf data/build $(OUT) .pytest_cache mutants

@@ -180,7 +180,7 @@ def catalog_rows(catalog: dict[str, NamedQuery] | None = None) -> list[dict]:
             "columns": ", ".join(q.columns),
             "explained": "; ".join(f"{c}: {doc}" for c, doc in q.explained.items()),
         }
-        for q in (catalog or load_catalog()).values()
+        for q in (load_catalog() if catalog is None else catalog).values()
     ]
 
 

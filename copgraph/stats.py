@@ -74,7 +74,8 @@ def section_counts(graph: Graph) -> pd.DataFrame:
             "quotes": quotes[r, s],
             "facts": facts[r, s],
         }
-        for r, s in sorted(quotes, key=lambda k: (k[0], [int(p) for p in k[1].split(".")]))
+        # a quote before the first numbered heading has section "": it comes first
+        for r, s in sorted(quotes, key=lambda k: (k[0], [int(p) for p in k[1].split(".") if p]))
     ]
     frame = pd.DataFrame(rows, columns=["report", "section", "title", "quotes", "facts"])
     return frame if frame.report.nunique() > 1 else frame.drop(columns="report")

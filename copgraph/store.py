@@ -52,6 +52,7 @@ DEFAULT_TIMEOUT = 30.0  # seconds a query may run
 DEFAULT_MEMORY_MB = 2048  # MiB a query may add to what the store already uses
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # largest reply read from an endpoint
 LOCK_NAME = "copgraph.lock"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class StoreError(Exception):
@@ -135,7 +136,10 @@ def _term(plain: tuple | None) -> Node | None:
         _, value, datatype, language = plain
         if language:
             return Literal(value, lang=language)
-        return Literal(value, datatype=URIRef(datatype) if datatype else None)
+        # RDF 1.1: a simple literal is an xsd:string; Oxigraph writes the type, rdflib and
+        # SPARQL JSON leave it out, and rdflib tells the two apart: all stores leave it out
+        typed = datatype not in (None, XSD_STRING)
+        return Literal(value, datatype=URIRef(datatype) if typed else None)
     raise StoreError(f"unsupported term from the store: {brief(plain)}")
 
 
@@ -523,10 +527,7 @@ def _from_json(binding: dict) -> Node:
         return URIRef(value)
     if kind == "bnode":
         return BNode(value)
-    if "xml:lang" in binding:
-        return Literal(value, lang=binding["xml:lang"])
-    datatype = binding.get("datatype")
-    return Literal(value, datatype=URIRef(datatype) if datatype else None)
+    return _term(("l", value, binding.get("datatype"), binding.get("xml:lang")))
 
 
 class EndpointStore(Store):

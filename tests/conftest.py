@@ -1,18 +1,25 @@
-"""Shared fixtures: the built report graph, and throw-away project roots for bad input."""
+"""Shared fixtures: the built report graph, and throw-away project roots for bad input.
+
+Tests write only to temporary folders: the default project root (where a build writes
+data/build) is a copy of this checkout's inputs in a temporary folder, set as
+$COPGRAPH_ROOT before copgraph is imported (``Paths()`` defaults are made at import) and
+inherited by every command a test starts.
+"""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from copgraph.build import Paths, build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -41,6 +48,21 @@ def new_project(root: Path, keep_curated: bool = False) -> Path:
     else:
         (report / "curated").mkdir()
     return root
+
+
+def _session_root() -> Path:
+    """A copy of the checkout's inputs, removed when the process that made it exits."""
+    root = Path(tempfile.mkdtemp(prefix="copgraph-tests-"))
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns("build"))
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(root, ignore_errors=True))
+    return root
+
+
+os.environ["COPGRAPH_ROOT"] = str(_session_root())
+
+from copgraph.build import Paths, build_graph  # noqa: E402 - after COPGRAPH_ROOT is set
 
 
 @pytest.fixture(scope="session")
@@ -79,13 +101,38 @@ def project(tmp_path):
     return make
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
-    """Run the real ``copgraph`` command in a subprocess, as a user would."""
+class CliResult:
+    """What a command gave: ``returncode``, ``stdout`` and ``stderr``, as a process's."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> CliResult:
+    """Run the ``copgraph`` command in this process (click's CliRunner).
+
+    An exception the command did not turn into a message and an exit code is raised here,
+    so a test sees the traceback a user would have seen.
+    """
+    from click.testing import CliRunner
+
+    from copgraph.cli import main
+
+    with contextlib.chdir(cwd or ROOT):
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``copgraph`` command in its own process: only where a test needs one
+    (a hash seed, a real exit, a signal)."""
     return subprocess.run(
         [sys.executable, "-m", "copgraph", *args],
         capture_output=True,
         text=True,
-        cwd=cwd or ROOT,
+        cwd=ROOT,
         env={**os.environ, **(env or {})},
         timeout=600,
     )
@@ -116,10 +163,13 @@ def oxigraph_server(tmp_path_factory):
         pytest.skip("the oxigraph server binary is missing (pip install oxigraph)")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
+    from copgraph.worker import _die_with_parent
+
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        preexec_fn=_die_with_parent,  # no server left behind by a test process killed
     )
     url = f"http://127.0.0.1:{port}"
     try:

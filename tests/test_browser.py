@@ -19,7 +19,6 @@ from .test_network import fixture_kg
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("COPGRAPH_CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 XSS = "<img src=x onerror=alert(1)>"
@@ -129,9 +128,9 @@ def _graphs():
 def _save_screenshot(page, tmp_path: Path, name: str) -> Path:
     shot = tmp_path / f"network-{name}.png"
     page.screenshot(path=str(shot), full_page=True)
-    out = ROOT / "out"
-    if out.is_dir():
-        shutil.copyfile(shot, out / shot.name)
+    keep = os.environ.get("COPGRAPH_SCREENSHOTS")  # a folder to keep them in, if wanted
+    if keep:
+        shutil.copyfile(shot, Path(keep) / shot.name)
     return shot
 
 

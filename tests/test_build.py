@@ -20,7 +20,7 @@ from copgraph.build import (
 from copgraph.evidence import collapse, load_source
 from copgraph.namespaces import CG
 
-from .conftest import REPORT_DIR, REPORT_TEXT, curated_of, run_cli
+from .conftest import REPORT_DIR, REPORT_TEXT, curated_of, run_cli, run_process
 
 COUNTRY = """
 countries:
@@ -38,7 +38,7 @@ def test_two_builds_give_identical_bytes_whatever_the_hash_seed(tmp_path):
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / f"build-{seed}"
-        result = run_cli("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
+        result = run_process("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert set(outputs[0]) == {
@@ -232,7 +232,7 @@ def test_every_problem_is_reported_not_only_the_first(project):
 
 def test_broken_yaml_names_the_file_and_line(project):
     root = project({"countries.yaml": "countries:\n  - id: fiji\n   label: [unclosed\n"})
-    result = run_cli("validate", "--root", str(root))
+    result = run_process("validate", "--root", str(root))  # a real exit, without traceback
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "countries.yaml" in result.stderr and "line" in result.stderr
 

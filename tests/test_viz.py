@@ -15,7 +15,7 @@ from copgraph import network, viz
 from copgraph.cli import main
 from copgraph.kg import open_graph
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, run_process
 from .test_network import fixture_kg
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -58,7 +58,9 @@ def test_page_and_png_bytes_do_not_depend_on_the_hash_seed(tmp_path):
     outputs = []
     for seed in ("1", "2"):
         html, png = tmp_path / f"{seed}.html", tmp_path / f"{seed}.png"
-        result = run_cli("viz", "-o", str(html), "--png", str(png), env={"PYTHONHASHSEED": seed})
+        result = run_process(
+            "viz", "-o", str(html), "--png", str(png), env={"PYTHONHASHSEED": seed}
+        )
         assert result.returncode == 0, result.stderr
         outputs.append((html.read_bytes(), png.read_bytes()))
     assert outputs[0][0] == outputs[1][0]

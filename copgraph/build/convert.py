@@ -237,7 +237,7 @@ class Converter:
 
     def check_supports(self, record: Record, quotes: list) -> None:
         """Every ``supports`` entry names a field of the record, and a value it holds."""
-        names = [f.name for f in record.type.fields if f.name not in ("id", "evidence")]
+        names = [f.name for f in record.type.fields if f.name not in ("id", "evidence", "note")]
         for index, (_, supports, unnamed) in enumerate(quotes):
             if unnamed and supports is None and not record.type.compact:
                 self.problem(
@@ -462,8 +462,10 @@ class Converter:
         if record.data.get("evidence") and not self.report.contains(text):
             self.problem(record, "text", "the statement's text is not in the report")
             return
-        fact = ID[f"fact/{_hash(subject, CG.speaker, ID[speaker].n3())}"] if speaker else None
-        if fact is None or (fact, RDF.type, CG.Fact) not in self.graph:
+        if speaker not in self.types_of:  # none, or unknown: the reference check says so
+            return
+        fact = ID[f"fact/{_hash(subject, CG.speaker, ID[speaker].n3())}"]
+        if (fact, RDF.type, CG.Fact) not in self.graph:
             return
         if self._names_speaker(fact, speaker):
             return
