@@ -10,6 +10,7 @@ from rdflib import Graph
 from copgraph.build.convert import Converter, document_triples, notes_naming_unknown_discrepancies
 from copgraph.build.ontology import load_ontology, ontology_properties, scheme_members
 from copgraph.build.paths import Paths, inputs_digest
+from copgraph.build.progress import progress_bar, status
 from copgraph.build.serialize import stale_reason, write_outputs
 from copgraph.build.shapes import validate_shapes
 from copgraph.evidence import Source, SourceError, load_source
@@ -53,7 +54,7 @@ def assemble(paths: Paths | None = None) -> Built:
             + ["references and quotes are checked once every curated file can be read"]
         )
     converter = Converter(source, scheme_members(ontology), records, ontology_properties(ontology))
-    for record in records:
+    for record in progress_bar(records, "converting records"):
         if converter.files_of.get(record.id) == record.file:
             converter.convert(record)
     problems += converter.problems
@@ -72,7 +73,9 @@ def build_graph(paths: Paths | None = None, shapes: bool = True) -> Graph:
     paths = paths or Paths()
     built = assemble(paths)
     if shapes:
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
+        with status(f"SHACL on {len(built.graph)} triples"):
+            shapes_path = paths.ontology_dir / "shapes.ttl"
+            violations = validate_shapes(built.graph, shapes_path, built.records)
         if violations:
             raise BuildError(violations)
     return built.graph
