@@ -389,40 +389,20 @@ def write_corpus(
 
 
 def change_one_report(project: Path) -> str:
-    """Add one statement (a new sentence and its record) to the last report; its id.
+    """Edit one curated record of the last report (a note added or changed); its folder.
 
-    What a curator's edit does to a corpus: one report's text, manifest and curated YAML
-    change, nothing else does. Each call adds another statement.
+    What a curator's edit does to a corpus: one report's curated YAML changes, its text
+    (fixed by its sha256) and everything else do not. Each call changes the note again.
     """
     folders = sorted((project / "data" / "reports").glob("synth-*"))
-    if folders:
-        folder, curated = folders[-1], folders[-1] / "curated"
-    else:
-        folder, curated = project / "data" / "source", project / "data" / "curated"
-    people = yaml.safe_load((curated / "people.yaml").read_text(encoding="utf-8"))["people"]
-    speaker = people[-1]  # in one report the last report's last person
-    number = int(speaker["id"].split("-")[1])
-    statements_file = curated / "statements.yaml"
-    statements = yaml.safe_load(statements_file.read_text(encoding="utf-8"))
-    k = sum(1 for s in statements["statements"] if s["id"].startswith("addendum-"))
-    text_file = folder / "report.txt"
-    sentence = f"In addendum {k + 1}, {speaker['name']} said that more is needed now."
-    text = text_file.read_text(encoding="utf-8") + sentence + "\n"
-    text_file.write_text(text, encoding="utf-8")
-    manifest_file = folder / "manifest.yaml"
-    data = yaml.safe_load(manifest_file.read_text(encoding="utf-8"))
-    data["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    dump(manifest_file, data)
-    statements["statements"].append(
-        {
-            "id": f"addendum-{number:04d}-{k + 1}",
-            "speaker": speaker["id"],
-            "topics": ["privacy"],
-            "text": sentence,
-        }
-    )
-    dump(statements_file, statements)
-    return folder.name
+    curated = folders[-1] / "curated" if folders else project / "data" / "curated"
+    figures_file = curated / "figures.yaml"
+    figures = yaml.safe_load(figures_file.read_text(encoding="utf-8"))
+    record = figures["figures"][-1]
+    edits = int(record.get("note", "edit 0").split()[-1]) + 1
+    record["note"] = f"Checked against the report by a curator, edit {edits}"
+    dump(figures_file, figures)
+    return curated.parent.name
 
 
 def main() -> None:
