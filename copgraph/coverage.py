@@ -3,7 +3,7 @@
 Three scans of the source text: person mentions (an honorific followed by a name),
 mentions of the organizations the graph knows (names and acronyms), and capitalised
 multi-word names that look like organizations. A mention is explained when the graph
-holds it, or when ``data/coverage-ignore.yaml`` lists it with a reason.
+holds it, or when the report's ``coverage-ignore.yaml`` lists it with a reason.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
 
 from copgraph.evidence import Report
-from copgraph.namespaces import CG
+from copgraph.namespaces import CG, ID
 
 HONORIFIC = re.compile(
     r"\b(?:H\.E\.(?:\s+Mr\.?)?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?)\s+"
@@ -99,7 +99,11 @@ def _known(name: str, names: set[str]) -> bool:
     return False
 
 
-def measure(graph: Graph, report: Report, ignore: dict[str, str] | None = None) -> Coverage:
+def measure(
+    graph: Graph, report: Report, ignore: dict[str, str] | None = None, document: str | None = None
+) -> Coverage:
+    """Coverage of one report; ``document`` (its document node's id) keeps to its quotes
+    when the graph holds several reports."""
     ignore = ignore or {}
     people = _names(graph, CG.Person)
     person_tokens = {token for name in people for token in name.split()}
@@ -155,6 +159,8 @@ def measure(graph: Graph, report: Report, ignore: dict[str, str] | None = None) 
             coverage.unexplained_organizations.append((candidate, section, line_of(match.start())))
 
     for evidence in graph.subjects(RDF.type, CG.Evidence):
+        if document is not None and graph.value(evidence, CG.inDocument) != ID[document]:
+            continue
         section = str(graph.value(evidence, CG.section) or "")
         if section in rows:
             rows[section]["quotes"] += 1

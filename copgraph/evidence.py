@@ -118,6 +118,10 @@ class Report:
         """
         return bisect.bisect_right(self._sentence_starts, offset)
 
+    def sentence_starts(self) -> list[int]:
+        """Offsets in the collapsed text where each sentence starts, in order (0 first)."""
+        return sorted(set(self._sentence_starts))
+
     def find(self, quote: str) -> list[Match]:
         """Every place the quote occurs, in text order."""
         needle = collapse(quote)
@@ -164,19 +168,30 @@ def _sections(text: str) -> list[Section]:
 
 @dataclass(frozen=True)
 class Source:
-    """The report file and its manifest (title, publisher, date, IRI id, sha256)."""
+    """One report: its text, its manifest (title, publisher, date, IRI id, sha256) and its
+    id (the name of its folder, ``data/reports/<id>/``)."""
 
     path: Path
     manifest: dict
     report: Report
+    report_id: str = ""
 
     @property
     def document_id(self) -> str:
         return self.manifest["id"]
 
 
+def document_id_of(report_id: str) -> str:
+    """The local name of a report's document node: ``report-<report id>``."""
+    return f"report-{report_id}"
+
+
 def load_source(source_dir: Path) -> Source:
-    """Read ``manifest.yaml`` and the text it names, refusing a text whose hash differs."""
+    """Read ``manifest.yaml`` and the text it names, refusing a text whose hash differs.
+
+    The folder's name is the report's id, and the manifest's ``id`` must be
+    ``report-<that name>``: one name for the report in folders, filters and IRIs.
+    """
     manifest_path = source_dir / "manifest.yaml"
     try:
         manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
@@ -187,7 +202,13 @@ def load_source(source_dir: Path) -> Source:
     for field in ("file", "sha256", "id", "title", "publisher", "date"):
         if field not in (manifest or {}):
             raise SourceError(f"{manifest_path}: field '{field}' is missing")
-    path = source_dir / manifest["file"]
+    wanted = document_id_of(source_dir.name)
+    if manifest["id"] != wanted:
+        raise SourceError(
+            f"{manifest_path}: field 'id' is {manifest['id']!r}; the report in folder "
+            f"{source_dir.name}/ has the id {wanted!r}"
+        )
+    path = source_dir / str(manifest["file"])
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
@@ -198,4 +219,6 @@ def load_source(source_dir: Path) -> Source:
             f"{path}: sha256 is {digest}, but {manifest_path} records {manifest['sha256']}; "
             "the report text must stay byte-identical to the published copy"
         )
-    return Source(path=path, manifest=manifest, report=Report(raw.decode("utf-8")))
+    return Source(
+        path=path, manifest=manifest, report=Report(raw.decode("utf-8")), report_id=source_dir.name
+    )

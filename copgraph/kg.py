@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from copgraph.build import Paths, ensure_built
+from copgraph.build import Paths, ensure_built, to_ntriples
 from copgraph.catalog import (
     NamedQuery,
     QueryError,
@@ -36,7 +36,9 @@ from copgraph.catalog import (
     shape_rows,
     typed_value,
 )
-from copgraph.namespaces import PREFIXES, compact, sparql_prologue
+from copgraph.evidence import document_id_of
+from copgraph.namespaces import ID, PREFIXES, compact, sparql_prologue
+from copgraph.records import suggest
 from copgraph.store import (
     DEFAULT_TIMEOUT,
     EndpointStore,
@@ -184,6 +186,48 @@ class KnowledgeGraph:
         raise QueryError(
             f"parameter '{param}': no {what} is called {value!r}{hint if close else ''}"
         )
+
+    # -- one report ---------------------------------------------------------------------------
+    def reports(self) -> pd.DataFrame:
+        """The reports the graph holds: report (its id), title, publisher, date."""
+        _, rows = self.store.select(self._prologue + internal_query("reports"))
+        prefix = str(ID[document_id_of("")])
+        return pd.DataFrame(
+            [[str(d).removeprefix(prefix), str(t), str(p), str(w)] for d, t, p, w in rows],
+            columns=["report", "title", "publisher", "date"],
+        )
+
+    def for_report(self, report: str) -> KnowledgeGraph:
+        """The graph as one report states it, for the named queries and the network to
+        answer for that report alone: its quotes, the facts they state (with its quotes
+        only) and the nodes it names (queries/internal/report-view.rq).
+
+        The view is made by Oxigraph even for an rdflib store: rdflib runs the query's
+        anti-joins as nested loops (minutes, against a second).
+        """
+        known = self.reports().report.tolist()
+        if report not in known:
+            raise QueryError(
+                f"no report '{report}' in the graph{suggest(report, known)} "
+                f"(reports: {', '.join(known) or 'none'})"
+            )
+        document = URIRef(ID[document_id_of(report)])
+        text = bind_values(self._prologue + internal_query("report-view"), {"document": document})
+        engine = self.store
+        if isinstance(engine, RdflibStore):
+            engine = OxigraphStore(timeout=self.store.timeout)
+            engine.load_ntriples(to_ntriples(self.store.rdf))
+        view = engine.graph(text)
+        if isinstance(self.store, RdflibStore):
+            return KnowledgeGraph(RdflibStore(view, timeout=self.store.timeout), self.full_iris)
+        store = OxigraphStore(timeout=self.store.timeout)
+        store.load_ntriples(to_ntriples(view))
+        return KnowledgeGraph(store, self.full_iris)
+
+    def class_counts(self) -> dict[str, int]:
+        """Nodes of each class the ontology declares, by class local name."""
+        _, rows = self.store.select(self._prologue + internal_query("class-counts"))
+        return {str(cls).rsplit("#", 1)[-1]: int(count) for cls, count in rows}
 
     # -- ad-hoc SPARQL ----------------------------------------------------------------------
     def sparql(self, text: str, *, allow_service: bool = False, full_iris: bool | None = None):
@@ -453,7 +497,8 @@ def _check_one(text: str, allow_service: bool) -> str:
             raise QueryError(syntax_message(exc, prologue.count("\n"))) from None
         raise QueryError(
             "SPARQL Update is refused: copgraph runs queries only (SELECT, ASK, CONSTRUCT, "
-            "DESCRIBE); the graph is changed by editing data/curated and running copgraph build"
+            "DESCRIBE); the graph is changed by editing data/reports/*/curated (or data/shared) "
+            "and running copgraph build"
         ) from None
     if not allow_service and any(
         isinstance(n, CompValue) and n.name == "ServiceGraphPattern" for n in _walk(parsed)

@@ -334,7 +334,7 @@ TYPES: dict[str, RecordType] = {
     )
 }
 
-EVIDENCE_KEYS = {"quote", "section", "note", "supports", "unnamed"}
+EVIDENCE_KEYS = {"quote", "section", "note", "supports", "unnamed", "report"}
 QUANTITY_KEYS = {"value", "min", "max", "wording", "unit", "evidence", "note"}
 
 
@@ -654,7 +654,7 @@ def _evidence(value) -> dict:
     if unknown:
         raise ValueError(
             f"unknown evidence key(s) {sorted(unknown)}; "
-            "use quote, section, supports, unnamed, note"
+            "use quote, section, supports, unnamed, note, report"
         )
     quote = value.get("quote")
     if not isinstance(quote, str) or not quote.strip():
@@ -663,8 +663,12 @@ def _evidence(value) -> dict:
     unnamed = value.get("unnamed")
     if unnamed is not None and (not isinstance(unnamed, str) or not unnamed.strip()):
         raise ValueError("'unnamed' says, in words, why the quote need not name the fact's sides")
+    report = value.get("report")
+    if report is not None and (not isinstance(report, str) or not SLUG.match(report)):
+        raise ValueError(f"'report' is the id of a report (its folder's name), got {brief(report)}")
     return {
         "quote": quote,
+        "report": report,
         "section": str(section) if section is not None else None,
         "note": value.get("note"),
         "supports": _supports(value.get("supports")),

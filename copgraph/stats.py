@@ -55,17 +55,26 @@ def evidence_share(graph: Graph, shapes: Graph) -> float:
 
 
 def section_counts(graph: Graph) -> pd.DataFrame:
-    """Per report section: quotes located there and facts that cite them."""
+    """Per report section: quotes located there and facts that cite them. With several
+    reports, a first column names the report (their sections share numbers)."""
     quotes = Counter()
     facts = Counter()
     titles = {}
     for evidence in graph.subjects(RDF.type, CG.Evidence):
-        section = str(graph.value(evidence, CG.section))
-        titles[section] = str(graph.value(evidence, CG.sectionTitle))
-        quotes[section] += 1
-        facts[section] += len(set(graph.subjects(CG.evidence, evidence)))
+        report = str(graph.value(evidence, CG.inDocument)).rsplit("/report-", 1)[-1]
+        key = (report, str(graph.value(evidence, CG.section)))
+        titles[key] = str(graph.value(evidence, CG.sectionTitle))
+        quotes[key] += 1
+        facts[key] += len(set(graph.subjects(CG.evidence, evidence)))
     rows = [
-        {"section": s, "title": titles[s], "quotes": quotes[s], "facts": facts[s]}
-        for s in sorted(quotes, key=lambda s: [int(p) for p in s.split(".")])
+        {
+            "report": r,
+            "section": s,
+            "title": titles[r, s],
+            "quotes": quotes[r, s],
+            "facts": facts[r, s],
+        }
+        for r, s in sorted(quotes, key=lambda k: (k[0], [int(p) for p in k[1].split(".")]))
     ]
-    return pd.DataFrame(rows, columns=["section", "title", "quotes", "facts"])
+    frame = pd.DataFrame(rows, columns=["report", "section", "title", "quotes", "facts"])
+    return frame if frame.report.nunique() > 1 else frame.drop(columns="report")

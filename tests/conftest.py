@@ -14,6 +14,31 @@ from copgraph.build import Paths, build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: The real report, in its folder; the tests' throw-away projects hold a copy of its text.
+REPORT_ID = "cop-ap-2023"
+REPORT_DIR = ROOT / "data" / "reports" / REPORT_ID
+REPORT_TEXT = REPORT_DIR / "cop-asia-pacific-concluding-workshop-2023.txt"
+
+
+def curated_of(root: Path) -> Path:
+    """The curated folder of the real report's copy in a throw-away project."""
+    return root / "data" / "reports" / REPORT_ID / "curated"
+
+
+def new_project(root: Path, keep_curated: bool = False) -> Path:
+    """A project at ``root``: the ontology and the real report's text and manifest, with an
+    empty curated folder, or with the real curated records and shared entities."""
+    shutil.copytree(ROOT / "ontology", root / "ontology")
+    report = root / "data" / "reports" / REPORT_ID
+    report.mkdir(parents=True)
+    for name in ("manifest.yaml", REPORT_TEXT.name):
+        shutil.copy2(REPORT_DIR / name, report / name)
+    if keep_curated:
+        shutil.copytree(REPORT_DIR / "curated", report / "curated")
+        shutil.copytree(ROOT / "data" / "shared", root / "data" / "shared")
+    else:
+        (report / "curated").mkdir()
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -38,21 +63,15 @@ def kg_oxigraph():
 
 @pytest.fixture
 def project(tmp_path):
-    """A copy of the project's ontology and source with an empty curated folder."""
+    """A project of one report (the real report's text) whose curated files are given."""
 
     made = []
 
     def make(curated: dict[str, str] | None = None, keep_curated: bool = False) -> Path:
         made.append(1)
-        root = tmp_path / f"project-{len(made)}"
-        shutil.copytree(ROOT / "ontology", root / "ontology")
-        shutil.copytree(ROOT / "data" / "source", root / "data" / "source")
-        if keep_curated:
-            shutil.copytree(ROOT / "data" / "curated", root / "data" / "curated")
-        else:
-            (root / "data" / "curated").mkdir(parents=True)
+        root = new_project(tmp_path / f"project-{len(made)}", keep_curated)
         for name, text in (curated or {}).items():
-            (root / "data" / "curated" / name).write_text(text, encoding="utf-8")
+            (curated_of(root) / name).write_text(text, encoding="utf-8")
         return root
 
     return make

@@ -20,7 +20,7 @@ from copgraph.build import (
 from copgraph.evidence import collapse, load_source
 from copgraph.namespaces import CG
 
-from .conftest import ROOT, run_cli
+from .conftest import REPORT_DIR, REPORT_TEXT, curated_of, run_cli
 
 COUNTRY = """
 countries:
@@ -77,7 +77,7 @@ def test_outputs_parse_back_into_the_same_graph(graph, fmt, serialize):
 
 
 def test_every_quote_in_the_graph_is_in_the_report(graph):
-    report = load_source(ROOT / "data" / "source").report
+    report = load_source(REPORT_DIR).report
     quotes = [str(q) for q in graph.objects(None, CG.exact)]
     assert quotes
     missing = [q for q in quotes if collapse(q) not in report.collapsed]
@@ -99,7 +99,7 @@ def test_every_fact_reaches_its_quote_in_one_or_two_hops(graph):
 
 def test_a_source_whose_hash_differs_is_refused(project):
     root = project({"countries.yaml": COUNTRY})
-    text = root / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
+    text = curated_of(root).parent / REPORT_TEXT.name
     text.chmod(0o644)
     text.write_text(text.read_text(encoding="utf-8") + "\nan extra line\n", encoding="utf-8")
     with pytest.raises(BuildError) as caught:
@@ -283,7 +283,7 @@ def test_the_document_node_records_source_and_hash(graph):
     documents = list(graph.subjects(RDF.type, CG.Document))
     assert len(documents) == 1
     digest = str(graph.value(documents[0], CG.sha256))
-    text = ROOT / "data" / "source" / "cop-asia-pacific-concluding-workshop-2023.txt"
+    text = REPORT_TEXT
     assert digest == hashlib.sha256(text.read_bytes()).hexdigest()
 
 

@@ -16,7 +16,7 @@ from copgraph.kg import KnowledgeGraph
 from copgraph.quality import checks, run_checks
 from copgraph.store import RdflibStore
 
-from .conftest import ROOT
+from .conftest import REPORT_DIR
 
 PREFIXES = """
 PREFIX cg: <https://w3id.org/copgraph/ontology#>
@@ -33,7 +33,7 @@ PREFIX eventkind: <https://w3id.org/copgraph/vocab/event-kind/>
 
 @pytest.fixture(scope="module")
 def report():
-    return load_source(ROOT / "data" / "source").report
+    return load_source(REPORT_DIR).report
 
 
 def ask(graph, query: str) -> bool:
@@ -87,7 +87,7 @@ def test_every_agenda_person_has_post_organization_and_session_role(graph, repor
 
 
 def test_coverage_finds_no_missing_person_and_no_unexplained_organization(graph, report):
-    result = measure(graph, report, load_ignore(ROOT / "data" / "coverage-ignore.yaml"))
+    result = measure(graph, report, load_ignore(REPORT_DIR / "coverage-ignore.yaml"))
     assert result.missing_people == []
     assert result.unexplained_organizations == []
     assert result.quotes_outside_sections == []

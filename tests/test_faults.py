@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 
 from copgraph.build import STAMP, Paths, ensure_built
 
-from .conftest import ROOT
+from .conftest import curated_of, new_project
 from .test_reliability import COUNTRY, EVENT
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -42,10 +41,7 @@ def query_count(root: Path, limit: str | None = None) -> subprocess.CompletedPro
 def two_versions(tmp_path):
     """A built project, and for each output its bytes before and after a data change."""
     root = tmp_path / "project"
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data" / "source", root / "data" / "source")
-    curated = root / "data" / "curated"
-    curated.mkdir(parents=True)
+    curated = curated_of(new_project(root))
     (curated / "events.yaml").write_text(EVENT, encoding="utf-8")
     (curated / "countries.yaml").write_text(COUNTRY, encoding="utf-8")
     out = root / "data" / "build"

@@ -23,7 +23,7 @@ STAGES = [
     {"store"},
     {"catalog"},
     {"kg"},
-    {"quality", "stats", "coverage", "output", "network"},
+    {"quality", "stats", "coverage", "output", "network", "ingest", "draft"},
     {"viz"},
     {"serve"},
     {"docs", "ontology_docs"},

@@ -312,3 +312,58 @@ def test_one_version_for_the_package_and_the_ontology(ontology):
     assert str(ontology.value(node, OWL.versionInfo)) == copgraph.__version__
     assert str(ontology.value(node, OWL.versionIRI)).endswith("/" + copgraph.__version__)
     assert importlib.metadata.version("copgraph") == copgraph.__version__
+
+
+#: Where the shapes knowingly differ from the YAML schema: a gap the report allows is a
+#: Warning or Info in SHACL (listed with its severity), not a required field.
+GAPS_THE_REPORT_ALLOWS = {("posts", "title"): SH.Warning, ("events", "date"): SH.Info}
+
+
+def _cardinalities(cls: str, predicate: URIRef) -> dict:
+    """{"min": (n, severity), "max": (n, severity)} the shapes put on a class's predicate
+    (shapes that target the class, or every subject of the predicate)."""
+    found: dict = {}
+    shapes = set(SHAPES_GRAPH.subjects(SH.targetClass, URIRef(str(CG) + cls)))
+    shapes |= set(SHAPES_GRAPH.subjects(SH.targetSubjectsOf, predicate))
+    for shape in shapes:
+        for prop in SHAPES_GRAPH.objects(shape, SH.property):
+            if SHAPES_GRAPH.value(prop, SH.path) != predicate:
+                continue
+            severity = SHAPES_GRAPH.value(prop, SH.severity)
+            for key, term in (("min", SH.minCount), ("max", SH.maxCount)):
+                count = SHAPES_GRAPH.value(prop, term)
+                if count is not None:
+                    found[key] = (int(count), severity)
+    return found
+
+
+def _fields_with_predicates():
+    from copgraph.build.mapping import INVERSE, predicate_of
+    from copgraph.records import TYPES
+
+    for rtype in TYPES.values():
+        for spec in rtype.fields:
+            predicate = predicate_of(rtype.key, spec.name)
+            if predicate is None or spec.name in INVERSE or spec.kind == "nested":
+                continue
+            yield rtype, spec, predicate
+
+
+@pytest.mark.parametrize(
+    ("rtype", "spec", "predicate"),
+    list(_fields_with_predicates()),
+    ids=lambda v: getattr(v, "key", None) or getattr(v, "name", None) or "",
+)
+def test_shapes_and_yaml_schema_agree_on_how_many_values(rtype, spec, predicate):
+    """A required field is a minCount 1, a single-valued one a maxCount 1, and back again:
+    the schema and the shapes cannot drift apart (one changed alone fails here)."""
+    counts = _cardinalities(rtype.cls, predicate)
+    minimum = counts.get("min")
+    allowed_gap = GAPS_THE_REPORT_ALLOWS.get((rtype.key, spec.name))
+    if allowed_gap:
+        assert minimum == (1, allowed_gap) and not spec.required
+    else:
+        required_in_shapes = minimum is not None and minimum[0] >= 1 and minimum[1] == SH.Violation
+        assert required_in_shapes == spec.required, (rtype.key, spec.name, minimum)
+    single_in_shapes = counts.get("max", (None,))[0] == 1
+    assert single_in_shapes == (not spec.many), (rtype.key, spec.name, counts.get("max"))

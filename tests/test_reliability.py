@@ -45,7 +45,7 @@ from copgraph.store import (
     StoreError,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, curated_of, new_project
 
 COUNTRY = """\
 countries:
@@ -104,11 +104,9 @@ def mini(project):
 def built_mini(tmp_path_factory):
     """The small project, built once for the module (tests that change it copy it)."""
     root = tmp_path_factory.mktemp("built-mini")
-    shutil.copytree(ROOT / "ontology", root / "ontology")
-    shutil.copytree(ROOT / "data" / "source", root / "data" / "source")
-    (root / "data" / "curated").mkdir(parents=True)
-    (root / "data" / "curated" / "countries.yaml").write_text(COUNTRY, encoding="utf-8")
-    (root / "data" / "curated" / "events.yaml").write_text(EVENT, encoding="utf-8")
+    new_project(root)
+    (curated_of(root) / "countries.yaml").write_text(COUNTRY, encoding="utf-8")
+    (curated_of(root) / "events.yaml").write_text(EVENT, encoding="utf-8")
     ensure_built(Paths(root=root))
     return root
 
@@ -129,7 +127,7 @@ def triple_count(kg) -> int:
 
 def test_build_then_revert_serves_the_reverted_data(mini):
     paths = Paths(root=mini)
-    curated = mini / "data" / "curated" / "countries.yaml"
+    curated = curated_of(mini) / "countries.yaml"
     assert cli("build", "--root", str(mini)).exit_code == 0
     messages = []
     open_graph("oxigraph", paths=paths, progress=messages.append)
@@ -176,7 +174,7 @@ def test_a_truncated_graph_is_rebuilt_not_served(built, keep):
 def test_a_failed_build_leaves_the_previous_graph_and_stamp(built):
     out = built / "data" / "build"
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    curated = built / "data" / "curated" / "countries.yaml"
+    curated = curated_of(built) / "countries.yaml"
     curated.write_text(COUNTRY.replace("iso3: FJI", "iso3: F"), encoding="utf-8")
     result = cli("build", "--root", str(built))
     assert_one_clear_line(result, 1, "iso3")
@@ -689,14 +687,14 @@ def test_line_separators_in_text_survive_build_and_query(project, char):
 
 def test_a_file_that_is_not_utf8_is_named(project):
     root = project({"countries.yaml": COUNTRY})
-    (root / "data" / "curated" / "latin1.yaml").write_bytes("note: caf\xe9\n".encode("latin-1"))
+    (curated_of(root) / "latin1.yaml").write_bytes("note: caf\xe9\n".encode("latin-1"))
     result = cli("validate", "--root", str(root))
     assert_one_clear_line(result, 1, "latin1.yaml", "not UTF-8", "line 1")
 
 
 def test_a_folder_named_yaml_is_named(project):
     root = project({"countries.yaml": COUNTRY})
-    (root / "data" / "curated" / "x.yaml").mkdir()
+    (curated_of(root) / "x.yaml").mkdir()
     result = cli("validate", "--root", str(root))
     assert_one_clear_line(result, 1, "x.yaml", "is a folder")
 

@@ -7,6 +7,9 @@ written unless there are none. The same inputs give byte-identical output files.
 The stages, each a module: ``paths`` (where inputs and outputs live), ``ontology`` (the
 ontology and schemes as one graph), ``convert`` (records to triples), ``shapes`` (SHACL),
 ``serialize`` (files, atomically, with a stamp) and ``pipeline`` (all of them in order).
+Each report converts on its own (``convert_report``: its folder, the shared records, the
+ontology and the code in, its triples out), then the shared entities (``convert_shared``),
+then what crosses reports is checked (``cross_report_problems``).
 """
 
 from copgraph.build.convert import date_literal, invisible_characters, participation_iri, post_iri
@@ -16,8 +19,27 @@ from copgraph.build.ontology import (
     ontology_properties,
     scheme_members,
 )
-from copgraph.build.paths import ROOT, Paths, default_root, input_files, inputs_digest
-from copgraph.build.pipeline import BuildError, Built, assemble, build_graph, ensure_built
+from copgraph.build.paths import (
+    ROOT,
+    Paths,
+    default_root,
+    input_files,
+    inputs_digest,
+    report_inputs,
+    shared_inputs,
+)
+from copgraph.build.pipeline import (
+    BuildError,
+    Built,
+    Unit,
+    assemble,
+    build_graph,
+    convert_report,
+    convert_shared,
+    cross_report_problems,
+    ensure_built,
+    load_shared,
+)
 from copgraph.build.serialize import (
     OUTPUT_NAMES,
     STAMP,
@@ -41,9 +63,13 @@ __all__ = [
     "Built",
     "OutputError",
     "Paths",
+    "Unit",
     "assemble",
     "build_graph",
     "classes_needing_evidence",
+    "convert_report",
+    "convert_shared",
+    "cross_report_problems",
     "date_literal",
     "default_root",
     "ensure_built",
@@ -51,12 +77,15 @@ __all__ = [
     "inputs_digest",
     "invisible_characters",
     "load_ontology",
+    "load_shared",
     "ontology_properties",
     "os_error_message",
     "participation_iri",
     "post_iri",
     "read_stamp",
+    "report_inputs",
     "scheme_members",
+    "shared_inputs",
     "stale_reason",
     "to_jsonld",
     "to_ntriples",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -37,25 +38,47 @@ def participation_iri(session: str, person: str, role: str) -> URIRef:
     return ID[f"participation/{session}/{person}/{role}"]
 
 
+class Reference(NamedTuple):
+    """A reference to an id that the records converted together do not define: another
+    report's record, checked once every report is converted (``check_references``)."""
+
+    file: str
+    record: str
+    field: str
+    id: str
+    targets: tuple[str, ...]
+    by_name: bool = False  # a discrepancy's property named as a field of its 'about'
+
+
 class Converter:
-    """Checks references and quotes while it turns records into triples."""
+    """Checks references and quotes while it turns records into triples.
+
+    ``sources`` are the reports the quotes may come from, by report id; ``home`` is the
+    report whose curated records these are (their quotes are its words), or None for the
+    shared entities, whose every quote names its report. ``known`` are records defined
+    elsewhere that these may refer to (the shared entities): they are not converted.
+    """
 
     def __init__(
         self,
-        source: Source,
+        sources: dict[str, Source],
+        home: str | None,
         schemes: dict[str, set[str]],
         records: list[Record],
         properties: frozenset[URIRef] = frozenset(),
+        known: list[Record] = (),
     ):
-        self.report: Report = source.report
-        self.document = ID[source.document_id]
+        self.sources = sources
+        self.home = home
+        self.report: Report | None = sources[home].report if home else None
         self.schemes = schemes
         self.properties = properties
         self.graph = bind_prefixes(Graph())
         self.problems: list[Problem] = []
+        self.references: list[Reference] = []
         self.types_of: dict[str, str] = {}
         self.files_of: dict[str, str] = {}
-        for record in records:
+        for record in [*known, *records]:
             if record.id in self.types_of:
                 self.problems.append(
                     Problem(
@@ -77,13 +100,14 @@ class Converter:
 
     def ref(self, record: Record, field_name: str, value: str, targets) -> URIRef | None:
         kind = self.types_of.get(value)
-        if kind is None:
-            pool = [i for i, t in self.types_of.items() if not targets or t in targets]
-            self.problem(record, field_name, f"unknown id '{value}'{suggest(value, pool)}")
-            return None
-        if targets and kind not in targets:
-            wanted = " or ".join(targets)
-            self.problem(record, field_name, f"'{value}' is a {kind} record, expected {wanted}")
+        if kind is None:  # perhaps another report's record: checked once all are converted
+            self.references.append(
+                Reference(record.file, record.id, field_name, value, tuple(targets or ()))
+            )
+            return ID[value]
+        problem = reference_problem(value, kind, targets)
+        if problem:
+            self.problem(record, field_name, problem)
             return None
         return ID[value]
 
@@ -102,17 +126,52 @@ class Converter:
     def evidence(self, record: Record, items: list[dict], field_name="evidence") -> list[URIRef]:
         return [node for node, *_ in self.quotes(record, items, field_name)]
 
+    def source_of(self, record: Record, item: dict, where: str) -> Source | None:
+        """The report a quote is from: the home report, or for a shared record the one its
+        ``report:`` names."""
+        named = item.get("report")
+        if self.home is not None:
+            if named is None or named == self.home:
+                return self.sources[self.home]
+            self.problem(
+                record,
+                f"{where}.report",
+                f"quotes report '{named}' from within report '{self.home}': a record that "
+                "quotes another report (a discrepancy across reports) belongs in data/shared/",
+            )
+            return None
+        if named is None:
+            self.problem(
+                record,
+                f"{where}.report",
+                "a shared record's quote names the report it is from: add 'report: ID' "
+                f"(one of {', '.join(sorted(self.sources)) or 'no report'})",
+            )
+            return None
+        if named not in self.sources:
+            self.problem(
+                record,
+                f"{where}.report",
+                f"no report '{named}' in data/reports/{suggest(named, self.sources)}",
+            )
+            return None
+        return self.sources[named]
+
     def quotes(self, record: Record, items: list[dict], field_name="evidence") -> list:
-        """Each quote found in the report, as (evidence node, the facts it supports)."""
+        """Each quote found in its report, as (evidence node, the facts it supports)."""
         found = []
         for index, item in enumerate(items):
             where = f"{field_name}[{index}].quote"
-            matches = self.report.find(item["quote"])
+            source = self.source_of(record, item, f"{field_name}[{index}]")
+            if source is None:
+                continue
+            report = source.report
+            matches = report.find(item["quote"])
             if not matches:
                 self.problem(
                     record,
                     where,
-                    f"quote not found in the report: {_hint(self.report, item['quote'])}",
+                    f"quote not found in the report: {_hint(report, item['quote'])}",
                 )
                 continue
             wanted = item.get("section")
@@ -138,17 +197,17 @@ class Converter:
                     "add 'section:' to choose one",
                 )
                 continue
-            node = self._evidence_node(matches[0], item.get("note"))
+            node = self._evidence_node(source, matches[0], item.get("note"))
             found.append((node, item.get("supports"), item.get("unnamed")))
         return found
 
-    def _evidence_node(self, match, note) -> URIRef:
-        node = ID[f"evidence/{_hash(self.document, match.start, match.end)}"]
+    def _evidence_node(self, source: Source, match, note) -> URIRef:
+        node = evidence_iri(source, match.start, match.end)
         g = self.graph
         if (node, RDF.type, CG.Evidence) not in g:
             g.add((node, RDF.type, CG.Evidence))
-            g.add((node, CG.inDocument, self.document))
-            g.add((node, CG.exact, Literal(self.report.collapsed[match.start : match.end])))
+            g.add((node, CG.inDocument, ID[source.document_id]))
+            g.add((node, CG.exact, Literal(source.report.collapsed[match.start : match.end])))
             if match.prefix:
                 g.add((node, CG.prefix, Literal(match.prefix)))
             if match.suffix:
@@ -313,8 +372,11 @@ class Converter:
                 return None
             return iri
         about = self.types_of.get(record.data.get("about", ""))
-        if about is None:
-            return None  # the unknown 'about' is reported on its own field
+        if about is None:  # another report's record, or unknown: checked with the references
+            self.references.append(
+                Reference(record.file, record.id, "property", record.data["about"], (), True)
+            )
+            return None
         rtype = TYPES[about]
         spec = rtype.field(value)
         if spec is None or value in ("id", "evidence", "note"):
@@ -394,6 +456,9 @@ class Converter:
 
     def _statement(self, record, subject, evidence):
         text, speaker = record.data["text"], record.data.get("speaker")
+        if self.report is None:
+            self.problem(record, "text", "a statement belongs in its report's curated folder")
+            return
         if record.data.get("evidence") and not self.report.contains(text):
             self.problem(record, "text", "the statement's text is not in the report")
             return
@@ -466,6 +531,44 @@ class Converter:
         "statements": _statement,
         "figures": _figure,
     }
+
+
+def evidence_iri(source: Source, start: int, end: int) -> URIRef:
+    """A quote's node, unique across reports: ``evidence/<report id>/<hash of its place>``."""
+    return ID[f"evidence/{source.report_id}/{_hash(ID[source.document_id], start, end)}"]
+
+
+def reference_problem(value: str, kind: str, targets) -> str | None:
+    if targets and kind not in targets:
+        return f"'{value}' is a {kind} record, expected {' or '.join(targets)}"
+    return None
+
+
+def check_references(references: list[Reference], types_of: dict[str, str]) -> list[Problem]:
+    """The references each report left open, against every record of every report."""
+    problems = []
+    for ref in references:
+        kind = types_of.get(ref.id)
+        if ref.by_name:
+            if kind is not None:
+                problems.append(
+                    Problem(
+                        ref.file,
+                        ref.record,
+                        "property",
+                        f"'{ref.id}' is a record of another report: name the property as a "
+                        "CURIE (cg:title, rdfs:label ...)",
+                    )
+                )
+            continue
+        if kind is None:
+            pool = [i for i, t in types_of.items() if not ref.targets or t in ref.targets]
+            message = f"unknown id '{ref.id}'{suggest(ref.id, pool)}"
+        else:
+            message = reference_problem(ref.id, kind, ref.targets)
+        if message:
+            problems.append(Problem(ref.file, ref.record, ref.field, message))
+    return problems
 
 
 NOTE_DISCREPANCY = re.compile(r"\bdiscrepanc(?:y|ies) ([a-z0-9]+(?:-[a-z0-9]+)+)")

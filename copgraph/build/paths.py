@@ -40,21 +40,35 @@ def cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Paths:
-    """Where the inputs and outputs live; defaults to this checkout's folders."""
+    """Where the inputs and outputs live; defaults to this checkout's folders.
+
+    ``data/reports/<id>/`` holds one report each (manifest.yaml, its text, curated/*.yaml);
+    ``data/shared/*.yaml`` the entities several reports share. A root holding a single
+    report folder is a project like any other (the tests build such roots).
+    """
 
     root: Path = field(default_factory=default_root)
-    source: Path | None = None
-    curated: Path | None = None
+    reports: Path | None = None
+    shared: Path | None = None
     ontology: Path | None = None
     out: Path | None = None
 
     @property
-    def source_dir(self) -> Path:
-        return self.source or self.root / "data" / "source"
+    def reports_dir(self) -> Path:
+        return self.reports or self.root / "data" / "reports"
 
     @property
-    def curated_dir(self) -> Path:
-        return self.curated or self.root / "data" / "curated"
+    def shared_dir(self) -> Path:
+        return self.shared or self.root / "data" / "shared"
+
+    def report_dir(self, report_id: str) -> Path:
+        return self.reports_dir / report_id
+
+    def report_dirs(self) -> list[Path]:
+        """Every report folder, sorted by report id (the folder's name)."""
+        if not self.reports_dir.is_dir():
+            return []
+        return sorted(p for p in self.reports_dir.iterdir() if p.is_dir())
 
     @property
     def ontology_dir(self) -> Path:
@@ -67,19 +81,32 @@ class Paths:
         return cache_dir() if self.root == BUNDLED_ROOT else self.root / "data" / "build"
 
 
-def input_files(paths: Paths) -> list[Path]:
-    """Everything the graph is built from: curated data, report, ontology, build code."""
+def code_files() -> list[Path]:
+    """The build's own code: a change to it changes every report's triples."""
     package = Path(__file__).resolve().parents[1]
-    code = sorted((package / "build").glob("*.py")) + [
+    return sorted((package / "build").glob("*.py")) + [
         package / name for name in ("records.py", "evidence.py", "namespaces.py")
     ]
-    curated = curated_files(paths.curated_dir)
-    return (
-        curated
-        + sorted(paths.source_dir.glob("*"))
-        + sorted(paths.ontology_dir.rglob("*.ttl"))
-        + code
+
+
+def report_inputs(report_dir: Path) -> list[Path]:
+    """The files one report's triples depend on, besides the shared entities, the ontology
+    and the code: its manifest, its text, its curated YAML (draft/ is never read)."""
+    return sorted(p for p in report_dir.glob("*") if p.is_file()) + curated_files(
+        report_dir / "curated"
     )
+
+
+def shared_inputs(paths: Paths) -> list[Path]:
+    """The shared entities' files (their quotes name reports: those reports' manifests and
+    texts are inputs of the shared triples too, see ``report_inputs``)."""
+    return curated_files(paths.shared_dir) if paths.shared_dir.is_dir() else []
+
+
+def input_files(paths: Paths) -> list[Path]:
+    """Everything the graph is built from: reports, shared entities, ontology, build code."""
+    reports = [f for folder in paths.report_dirs() for f in report_inputs(folder)]
+    return reports + shared_inputs(paths) + sorted(paths.ontology_dir.rglob("*.ttl")) + code_files()
 
 
 def inputs_digest(paths: Paths | None = None) -> str:
@@ -91,5 +118,6 @@ def inputs_digest(paths: Paths | None = None) -> str:
             body = path.read_bytes()
         except OSError as exc:  # a folder or unreadable file: the build will say which
             body = f"<{type(exc).__name__}>".encode()
-        digest.update(path.name.encode() + b"\0" + body + b"\0")
+        name = path.relative_to(paths.root) if path.is_relative_to(paths.root) else path.name
+        digest.update(str(name).encode() + b"\0" + body + b"\0")
     return digest.hexdigest()

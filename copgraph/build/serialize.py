@@ -253,7 +253,7 @@ def stale_reason(out_dir: Path, digest: str) -> str | None:
     if stamp is None:
         return "no complete build yet"
     if stamp.get("inputs") != digest:
-        return "data/curated, the ontology or the build code changed"
+        return "a report, the shared entities, the ontology or the build code changed"
     expected = (stamp.get("outputs") or {}).get("copgraph.nt")
     try:
         actual = hashlib.sha256((out_dir / "copgraph.nt").read_bytes()).hexdigest()

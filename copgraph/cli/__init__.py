@@ -1,14 +1,14 @@
 """The ``copgraph`` command: a thin layer over the package's functions.
 
-One module per family of commands (``graph``, ``queries``, ``network``), each registered
-here explicitly; ``common`` holds what they share.
+One module per family of commands (``graph``, ``queries``, ``network``, ``authoring``),
+each registered here explicitly; ``common`` holds what they share.
 """
 
 from __future__ import annotations
 
 import click
 
-from copgraph.cli import graph, network, queries
+from copgraph.cli import authoring, graph, network, queries, reports
 from copgraph.cli.common import Main
 
 
@@ -20,8 +20,9 @@ def main() -> None:
 
     \b
     Start with:
-      copgraph build                         check data/curated, validate, write data/build/
+      copgraph build                         check data/reports, validate, write data/build/
       copgraph stats                         counts per class and per report section
+      copgraph reports                       the reports, and what each states
       copgraph queries                       the named questions
       copgraph query partners-of -p org=itu  ask one (with the quotes behind each answer)
       copgraph sparql 'SELECT ...'           ask your own
@@ -42,5 +43,8 @@ for command in (
     network.network_group,
     network.export_command,
     network.viz_command,
+    reports.reports_command,
+    authoring.new_report_command,
+    authoring.draft_command,
 ):
     main.add_command(command)

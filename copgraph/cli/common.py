@@ -92,7 +92,7 @@ def checked_build(paths, quiet: bool = False):
     started = time.perf_counter()
     try:
         if not quiet:
-            progress("reading data/curated and checking every record and quote ...")
+            progress("reading data/reports and data/shared, checking every record and quote ...")
         built = assemble(paths)
         if not quiet:
             progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
@@ -111,6 +111,12 @@ def checked_build(paths, quiet: bool = False):
     return built
 
 
+REPORT_OPTION = click.option(
+    "--report",
+    default=None,
+    metavar="ID",
+    help="Only what one report states (its id, e.g. cop-ap-2023; see: copgraph reports).",
+)
 ROOT_OPTION = click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False),
@@ -159,21 +165,27 @@ def open_kg(
     full_iris: bool = False,
     root: str | None = None,
     timeout: float | None = None,
+    report: str | None = None,
 ):
+    """The graph on a store; with ``report``, only what that report states."""
     from copgraph.build import BuildError
+    from copgraph.catalog import QueryError
     from copgraph.kg import DEFAULT_STORE, open_graph
     from copgraph.store import StoreError
 
     try:
-        return open_graph(
+        kg = open_graph(
             store or DEFAULT_STORE,
             paths=paths_for(root),
             full_iris=full_iris,
             progress=progress,
             timeout=timeout_seconds(timeout),
         )
+        return kg.for_report(report) if report else kg
     except BuildError as exc:
         fail(exc.report())
+    except QueryError as exc:
+        fail(f"error: {exc}", 2)
     except StoreError as exc:
         fail(f"error: {exc}")
 

@@ -46,7 +46,8 @@ def build(root, out) -> None:
         fail(f"error: {exc}")
     for _name, path in written.items():
         click.echo(f"wrote {path}")
-    click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records")
+    reports = f"{len(built.sources)} report{'s' if len(built.sources) != 1 else ''}"
+    click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records, {reports}")
 
 
 @click.command()
@@ -103,12 +104,13 @@ def stats(root) -> None:
 @click.command("coverage")
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing or unexplained.")
-def coverage_command(root, strict) -> None:
-    """What the report mentions that the graph lacks, and coverage per report section.
+@click.option("--report", "report_id", help="Only this report (its id; default: every report).")
+def coverage_command(root, strict, report_id) -> None:
+    """What each report mentions that the graph lacks, and coverage per report section.
 
     Scans for people (Mr., Ms., Dr., H.E. followed by a name) and for names that look like
-    organizations; a mention is explained when the graph holds it or when
-    data/coverage-ignore.yaml lists it with a reason.
+    organizations; a mention is explained when the graph holds it or when the report's
+    coverage-ignore.yaml (data/reports/ID/) lists it with a reason.
 
     \b
     Examples:
@@ -118,10 +120,25 @@ def coverage_command(root, strict) -> None:
     from copgraph.coverage import load_ignore, measure
 
     paths = paths_for(root)
+    known = [folder.name for folder in paths.report_dirs()]
+    if report_id is not None and report_id not in known:
+        fail(f"error: no report '{report_id}' (reports: {', '.join(known) or 'none'})", 2)
     built = checked_build(paths, quiet=True)
-    result = measure(
-        built.graph, built.source.report, load_ignore(paths.root / "data" / "coverage-ignore.yaml")
-    )
+    complete = True
+    for rid, source in built.sources.items():
+        if report_id is not None and rid != report_id:
+            continue
+        if len(built.sources) > 1:
+            click.echo(f"report {rid}")
+        ignore = load_ignore(paths.report_dir(rid) / "coverage-ignore.yaml")
+        result = measure(built.graph, source.report, ignore, document=source.document_id)
+        _print_coverage(result)
+        complete = complete and result.complete
+    if strict and not complete:
+        sys.exit(1)
+
+
+def _print_coverage(result) -> None:
     click.echo(result.sections.to_string(index=False))
     click.echo("")
     for title, items in (
@@ -137,5 +154,3 @@ def coverage_command(root, strict) -> None:
     click.echo(f"quotes outside any numbered section: {len(result.quotes_outside_sections)}")
     for quote in result.quotes_outside_sections:
         click.echo(f"  {quote[:100]}")
-    if strict and not result.complete:
-        sys.exit(1)

@@ -8,6 +8,7 @@ import click
 
 from copgraph.cli.common import (
     FORMAT_OPTION,
+    REPORT_OPTION,
     ROOT_OPTION,
     STORE_OPTION,
     fail,
@@ -38,6 +39,7 @@ KIND_OPTION = click.option(
 def graph_options(command):
     """The options every network view takes: which graph, on which store, in which format."""
     for option in (
+        REPORT_OPTION,
         ROOT_OPTION,
         FORMAT_OPTION,
         STORE_OPTION,
@@ -97,7 +99,7 @@ def network_group() -> None:
 @network_group.command("summary")
 @click.option("--top", default=5, show_default=True, help="How many organizations per ranking.")
 @graph_options
-def summary_command(top, fold, country, kind, store, fmt, root) -> None:
+def summary_command(top, fold, country, kind, store, fmt, root, report) -> None:
     """Nodes, ties, density, components, articulation points and bridges; the top
     organizations by degree, weighted degree (report sentences behind the ties),
     betweenness and eigenvector centrality; Louvain communities with modularity; brokers
@@ -107,7 +109,7 @@ def summary_command(top, fold, country, kind, store, fmt, root) -> None:
     from copgraph import network
     from copgraph.output import render
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     _, graph = _graph(kg, fold, country, kind)
     frame = network.summary(graph, top=top)
     if fmt != "table":
@@ -139,11 +141,11 @@ def summary_command(top, fold, country, kind, store, fmt, root) -> None:
 @click.argument("org")
 @click.option("--radius", default=1, show_default=True, help="How many steps out.")
 @graph_options
-def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
+def ego_command(org, radius, fold, country, kind, store, fmt, root, report) -> None:
     """ORG's partners (id, acronym or name), each tie with its kinds, weight and quotes."""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     node = run_reporting(lambda: network.resolve_org(kg, org))
     data, graph = _graph(kg, fold, country, kind)
     if fold:
@@ -160,12 +162,13 @@ def ego_command(org, radius, fold, country, kind, store, fmt, root) -> None:
 @STORE_OPTION
 @FORMAT_OPTION
 @ROOT_OPTION
-def country_command(country, fold, store, fmt, root) -> None:
+@REPORT_OPTION
+def country_command(country, fold, store, fmt, root, report) -> None:
     """The organizations at work in COUNTRY (ISO code, id or name) and their share of its
     partnerships, outputs and events."""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
 
     def build():
         data = network.load(kg)
@@ -186,11 +189,12 @@ def country_command(country, fold, store, fmt, root) -> None:
 @STORE_OPTION
 @FORMAT_OPTION
 @ROOT_OPTION
-def countries_command(everyone, fold, store, fmt, root) -> None:
+@REPORT_OPTION
+def countries_command(everyone, fold, store, fmt, root, report) -> None:
     """Each beneficiary country's partner profile: organizations, kinds, top partner."""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     frame = run_reporting(
         lambda: network.country_profiles(
             network.load(kg), fold=fold, beneficiaries_only=not everyone
@@ -201,7 +205,7 @@ def countries_command(everyone, fold, store, fmt, root) -> None:
 
 @network_group.command("centrality")
 @graph_options
-def centrality_command(fold, country, kind, store, fmt, root) -> None:
+def centrality_command(fold, country, kind, store, fmt, root, report) -> None:
     """Degree, weighted degree, betweenness and eigenvector centrality of every organization.
 
     \b
@@ -212,7 +216,7 @@ def centrality_command(fold, country, kind, store, fmt, root) -> None:
     eigenvector: centrality from being tied to central organizations (weighted)"""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     _, graph = _graph(kg, fold, country, kind)
     _emit(network.centrality(graph), fmt)
 
@@ -244,21 +248,21 @@ BROKERS_HELP = (
 
 @network_group.command("brokers", help=BROKERS_HELP)
 @graph_options
-def brokers_command(fold, country, kind, store, fmt, root) -> None:
+def brokers_command(fold, country, kind, store, fmt, root, report) -> None:
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     _, graph = _graph(kg, fold, country, kind)
     _emit(network.brokers(graph), fmt)
 
 
 @network_group.command("mixing")
 @graph_options
-def mixing_command(fold, country, kind, store, fmt, root) -> None:
+def mixing_command(fold, country, kind, store, fmt, root, report) -> None:
     """The stakeholder-kind mixing matrix (ties between kinds) and its assortativity."""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     _, graph = _graph(kg, fold, country, kind)
     from copgraph.output import render
 
@@ -326,12 +330,13 @@ def _named_graph(data, which: str, fold: bool, country: str | None, kind: str | 
 @KIND_OPTION
 @STORE_OPTION
 @ROOT_OPTION
-def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
+@REPORT_OPTION
+def export_command(fmt, out, which, fold, country, kind, store, root, report) -> None:
     """Write the network for Gephi, spreadsheets and other tools; NetworkX reads GraphML,
     GEXF and JSON back unchanged (list attributes are JSON text in GraphML and GEXF)."""
     from copgraph import network
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
 
     def build():
         data = network.load(kg)
@@ -362,7 +367,8 @@ def export_command(fmt, out, which, fold, country, kind, store, root) -> None:
 @KIND_OPTION
 @STORE_OPTION
 @ROOT_OPTION
-def viz_command(out, png, fold, country, kind, store, root) -> None:
+@REPORT_OPTION
+def viz_command(out, png, fold, country, kind, store, root, report) -> None:
     """Write the partnership network as one offline HTML page (and a PNG with --png).
 
     The page needs no network: every script and style is inline, allowed by its hash
@@ -374,7 +380,7 @@ def viz_command(out, png, fold, country, kind, store, root) -> None:
     page says how many it leaves out) with positions computed in advance."""
     from copgraph import viz
 
-    kg = open_kg(store, False, root)
+    kg = open_kg(store, False, root, report=report)
     _, graph = _graph(kg, fold, country, kind)
     target = Path(out) if out else paths_for(root).out_dir / "network.html"
     for path in (target, Path(png) if png else None):

@@ -9,6 +9,7 @@ import click
 from copgraph.cli.common import (
     FORMAT_OPTION,
     FULL_IRIS,
+    REPORT_OPTION,
     ROOT_OPTION,
     STORE_OPTION,
     fail,
@@ -67,7 +68,8 @@ def queries_command(fmt) -> None:
 @FORMAT_OPTION
 @FULL_IRIS
 @ROOT_OPTION
-def query_command(name, params, store, fmt, full_iris, root) -> None:
+@REPORT_OPTION
+def query_command(name, params, store, fmt, full_iris, root, report) -> None:
     """Run the named query NAME (see: copgraph queries).
 
     Parameters take ids, names, acronyms, ISO codes, session numbers or words of a title,
@@ -80,12 +82,13 @@ def query_command(name, params, store, fmt, full_iris, root) -> None:
       copgraph query speakers -p session="Session 3"
       copgraph query outputs -p country=Mongolia -p since=2023 --format csv
       copgraph query events -p from=2023-01 -p to=2023-06
+      copgraph query partnerships --report cop-ap-2023     as one report states them
     """
     from copgraph.catalog import QueryError, for_people
     from copgraph.output import render
 
     values = parse_params(params)
-    kg = open_kg(store, full_iris, root)
+    kg = open_kg(store, full_iris, root, report=report)
 
     def ask():
         try:

@@ -90,7 +90,7 @@ def partnership_graph(
     data = as_data(source)
     country = check_country(data, country)
     kind = match_kind(data, kind) if kind else None
-    place = data.root if fold else (lambda o: o)
+    node_of = data.root if fold else (lambda o: o)  # an organization, or its top parent
 
     edges: dict[tuple[str, str], dict] = {}
     activity: dict[str, dict] = defaultdict(lambda: {"relations": set(), "countries": set()})
@@ -102,13 +102,13 @@ def partnership_graph(
             continue
         ties: dict[tuple[str, str], set[str]] = defaultdict(set)  # folded pair -> originals
         for a, b in rel.pairs():
-            u, v = sorted((place(a), place(b)))
+            u, v = sorted((node_of(a), node_of(b)))
             if u != v:
                 ties[u, v] |= {a, b}
         if not ties:
             continue
         if rel.hub is None:
-            largest = max(largest, len({place(o) for o in rel.members}))
+            largest = max(largest, len({node_of(o) for o in rel.members}))
         for (u, v), originals in ties.items():
             quotes = data.quotes(rel_id, originals)
             for org in (u, v):
@@ -136,7 +136,7 @@ def partnership_graph(
         kind=kind or "",
         largest_relation=largest,
     )
-    candidates = {place(o) for o in data.organizations}
+    candidates = {node_of(o) for o in data.organizations}
     if country:
         candidates = {o for o in candidates if data.org(o).get("country") == country}
         candidates |= set(activity)
@@ -144,7 +144,7 @@ def partnership_graph(
     members: dict[str, list[str]] = defaultdict(list)
     if fold:
         for o in sorted(data.organizations):
-            members[place(o)].append(o)
+            members[node_of(o)].append(o)
     for org in nodes:
         attrs = node_attrs(data, org)
         acts = activity.get(org, {"relations": set(), "countries": set()})
@@ -168,7 +168,7 @@ def partnership_graph(
             countries=sorted(edge["countries"]),
         )
     graph.graph["organizations_without_ties"] = len(
-        {place(o) for o in data.organizations} - set(activity)
+        {node_of(o) for o in data.organizations} - set(activity)
     )
     return graph
 
@@ -264,16 +264,16 @@ def country_organization_graph(source, *, fold: bool = False) -> nx.Graph:
     data = as_data(source)
     graph = nx.Graph(name="country-organization graph", fold=fold)
     links: dict[tuple[str, str], dict] = defaultdict(lambda: {"via": set(), "relations": set()})
-    place = data.root if fold else (lambda o: o)
+    node_of = data.root if fold else (lambda o: o)  # an organization, or its top parent
     for org in data.organizations:
         if home := data.org(org).get("country"):
-            links[place(org), home]["via"].add("based in")
+            links[node_of(org), home]["via"].add("based in")
     for rel_id in sorted(data.relations):
         rel = data.relations[rel_id]
         for where in data.relation_countries(rel):
             for org in rel.members:
-                links[place(org), where]["via"].add(rel.type)
-                links[place(org), where]["relations"].add(rel_id)
+                links[node_of(org), where]["via"].add(rel.type)
+                links[node_of(org), where]["relations"].add(rel_id)
     for (org, iso2), link in sorted(links.items()):
         info = data.countries.get(iso2, {"label": iso2, "beneficiary": False})
         if iso2 not in graph:
