@@ -13,6 +13,7 @@ then what crosses reports is checked (``cross_report_problems``).
 """
 
 from copgraph.build.convert import date_literal, invisible_characters, participation_iri, post_iri
+from copgraph.build.incremental import build_incremental, ensure_built
 from copgraph.build.ontology import (
     classes_needing_evidence,
     load_ontology,
@@ -37,7 +38,6 @@ from copgraph.build.pipeline import (
     convert_report,
     convert_shared,
     cross_report_problems,
-    ensure_built,
     load_shared,
 )
 from copgraph.build.serialize import (
@@ -66,6 +66,7 @@ __all__ = [
     "Unit",
     "assemble",
     "build_graph",
+    "build_incremental",
     "classes_needing_evidence",
     "convert_report",
     "convert_shared",

@@ -7,7 +7,7 @@ a log file, CI or a notebook nothing is written, so output stays clean and deter
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TextIO, TypeVar
 
@@ -24,16 +24,26 @@ def _watched(stream: TextIO) -> bool:
 
 
 def progress_bar(
-    items: Iterable[T], what: str, *, total: int | None = None, unit: str = "record", stream=None
+    items: Iterable[T],
+    what: str,
+    *,
+    total: int | None = None,
+    unit: str = "record",
+    label: Callable[[T], str] | None = None,
+    stream=None,
 ) -> Iterator[T]:
-    """``items``, with a bar counting them on ``stream`` (stderr) when it is a terminal."""
+    """``items``, with a bar counting them on ``stream`` (stderr) when it is a terminal;
+    ``label(item)`` names the item being worked on (a report's id) beside the bar."""
     stream = stream or sys.stderr
     if not _watched(stream):
         yield from items
         return
     bar = tqdm(items, desc=what, total=total, unit=unit, file=stream, delay=DELAY, leave=False)
     with bar:
-        yield from bar
+        for item in bar:
+            if label:
+                bar.set_postfix_str(label(item), refresh=False)
+            yield item
 
 
 @contextmanager

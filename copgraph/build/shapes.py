@@ -13,20 +13,33 @@ from copgraph.records import Record, _relative
 
 def validate_shapes(
     graph: Graph,
-    shapes_path: Path,
+    shapes_path: Path | Graph,
     records: list[Record] | None = None,
     warnings: list[str] | None = None,
+    *,
+    ontology: Graph | None = None,
+    focus: list | None = None,
 ) -> list[str]:
     """Run pySHACL; one readable line per violation, which fails the build.
 
     Results of severity Warning or Info (a gap the report allows, such as a post without
     a title) do not fail it: they are appended to ``warnings`` when given. With the records,
     each line names the curated file, record and field the node and property came from.
+    ``shapes_path`` may be the shapes already parsed (a build of many reports parses them
+    once); with ``focus``, only those nodes are validated (one report's own nodes, its
+    graph holding what they refer to), with ``ontology`` mixed in.
     """
     from pyshacl import validate
 
-    shapes = Graph().parse(shapes_path)
-    conforms, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    shapes = shapes_path if isinstance(shapes_path, Graph) else Graph().parse(shapes_path)
+    conforms, results, _ = validate(
+        graph,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        focus_nodes=focus,
+    )
     if conforms:
         return []
     from rdflib.namespace import SH
