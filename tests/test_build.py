@@ -40,14 +40,17 @@ def test_two_builds_give_identical_bytes_whatever_the_hash_seed(tmp_path):
         out = tmp_path / f"build-{seed}"
         result = run_cli("build", "-o", str(out), env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert set(outputs[0]) == {
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in files})
+    assert {name for name in outputs[0] if "/" not in name} == {
         "copgraph.ttl",
         "copgraph.nt",
         "copgraph.jsonld",
         "context.jsonld",
         "stamp.json",
     }
+    # and the per-report cache (reports/: each unit's sorted triples and index)
+    assert "reports/report-cop-ap-2023.nt" in outputs[0]
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], f"{name} differs between builds"
 

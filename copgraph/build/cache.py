@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from copgraph.build.serialize import write_atomic
+from copgraph.build.serialize import OutputError, os_error_message, write_atomic
 
 #: The cache's folder under the build folder.
 FOLDER = "reports"
@@ -69,9 +69,12 @@ def load(cache_dir: Path, name: str, key: str) -> Cached | None:
 def save(cache_dir: Path, name: str, key: str, lines: list[bytes], meta: dict) -> Cached:
     """Keep a unit's sorted N-Triples lines and ``meta`` (JSON) under ``key``."""
     ntriples, record = _paths(cache_dir, name)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     body = b"".join(lines)
-    write_atomic(ntriples, body)
     full = {**meta, "key": key, "sha256": hashlib.sha256(body).hexdigest()}
-    write_atomic(record, (json.dumps(full, indent=1, sort_keys=True) + "\n").encode())
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(ntriples, body)
+        write_atomic(record, (json.dumps(full, indent=1, sort_keys=True) + "\n").encode())
+    except OSError as exc:
+        raise OutputError(os_error_message("cannot write the graph", exc, cache_dir)) from None
     return Cached(ntriples, full)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, BNode, Graph, Literal
 
 from copgraph.build.mapping import OVERRIDES, PREDICATES
 from copgraph.namespaces import CG, ID, compact
@@ -48,7 +48,7 @@ def validate_shapes(
     lines = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
+        path = _path_of(results, results.value(result, SH.resultPath))
         message = results.value(result, SH.resultMessage)
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         where = _locate(focus, path, by_id)
@@ -81,6 +81,17 @@ def _locate(focus, path, by_id: dict[str, Record]) -> str | None:
         field_name = f"{parts[1]}.{field_name}" if field_name else parts[1]
     field_part = f", field '{field_name}'" if field_name else ""
     return f"{_relative(record.file)}: record '{record.id}'{field_part}"
+
+
+def _path_of(results: Graph, path):
+    """A result's path; an inverse path (a blank node, whose label changes run to run) as
+    the text '^cg:holder', so that messages are the same every time."""
+    if isinstance(path, BNode):
+        from rdflib.namespace import SH
+
+        inverse = results.value(path, SH.inversePath)
+        return Literal(f"^{_short(inverse)}") if inverse is not None else Literal("(a path)")
+    return path
 
 
 def _field_of(record: Record, path) -> str | None:
