@@ -6,8 +6,8 @@ Run: ``python benchmarks/corpus.py --reports N --seed S --out DIR`` writes a pro
     DIR/data/reports/synth-0001/{manifest.yaml, report.txt, curated/*.yaml}
     DIR/data/shared/{organizations,countries}.yaml   (evidence items name their report)
 
-``--single`` writes the N reports as one report instead (``data/source`` and
-``data/curated``, the layout before report folders), for builds that take one report.
+``--single`` writes the N reports as one report instead (``data/reports/synthetic/``, no
+shared entities): the build's cost when nothing is split into reports, as before.
 
 Each report is a synthetic text and curated YAML whose every quote is a sentence of that
 text: people with their posts, outputs, events, partnerships, figures and statements, in
@@ -362,9 +362,10 @@ def write_reports(out: Path, reports: list[Report], shared: dict[str, list[dict]
 
 
 def write_single(out: Path, reports: list[Report], shared: dict[str, list[dict]]) -> None:
-    """All the reports as one: data/source (one text) and data/curated."""
+    """All the reports as one report folder, data/reports/synthetic/ (no shared entities):
+    what the build costs when nothing is split into reports."""
     text = "".join(report.text() for report in reports)
-    source = out / "data" / "source"
+    source = out / "data" / "reports" / "synthetic"
     source.mkdir(parents=True, exist_ok=True)
     (source / "report.txt").write_text(text, encoding="utf-8")
     dump(source / "manifest.yaml", manifest("synthetic", "report.txt", text))
@@ -373,7 +374,7 @@ def write_single(out: Path, reports: list[Report], shared: dict[str, list[dict]]
         for key, records in report.records.items():
             merged.setdefault(key, []).extend(records)
     for key, records in sorted(merged.items()):
-        dump(out / "data" / "curated" / f"{key}.yaml", {key: records})
+        dump(source / "curated" / f"{key}.yaml", {key: records})
 
 
 def write_corpus(
@@ -395,7 +396,7 @@ def change_one_report(project: Path) -> str:
     (fixed by its sha256) and everything else do not. Each call changes the note again.
     """
     folders = sorted((project / "data" / "reports").glob("synth-*"))
-    curated = folders[-1] / "curated" if folders else project / "data" / "curated"
+    curated = folders[-1] / "curated" if folders else project / "data/reports/synthetic/curated"
     figures_file = curated / "figures.yaml"
     figures = yaml.safe_load(figures_file.read_text(encoding="utf-8"))
     record = figures["figures"][-1]

@@ -470,7 +470,7 @@ def main() -> None:
     parser.add_argument(
         "--single",
         action="store_true",
-        help="write the N reports as one report (data/source + data/curated)",
+        help="write the N reports as one report folder (no shared entities)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
