@@ -436,7 +436,8 @@ def write_chart(results: dict, chart: Path) -> None:
     sizes = results["sizes"]
     ns = sorted(sizes)
     figure, axes = plt.subplots(figsize=(8, 5.5))
-    for task in TASKS:
+    colours = plt.get_cmap("tab20")
+    for number, task in enumerate(TASKS):
         points = [
             (sizes[n]["triples"], sizes[n][task]["seconds"])
             for n in ns
@@ -445,7 +446,7 @@ def write_chart(results: dict, chart: Path) -> None:
         if len(points) >= 1:
             xs, ys = zip(*points, strict=True)
             style = "--" if "raw" in task else "-"
-            axes.plot(xs, ys, style, marker="o", label=task)
+            axes.plot(xs, ys, style, marker="o", label=task, color=colours(number % 20))
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("triples in the built graph")
@@ -473,11 +474,17 @@ def main() -> None:
         help="write the N reports as one report folder (no shared entities)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--replot", type=Path, help="redraw the chart of a results .json")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         seconds = child(args.child[0], Path(args.child[1]))
         print(json.dumps({"seconds": seconds, "peak_mb": peak_mb()}))
+        return
+    if args.replot:
+        results = json.loads(args.replot.read_text(encoding="utf-8"))
+        results["sizes"] = {int(n): row for n, row in results["sizes"].items()}
+        write_chart(results, args.replot.with_suffix(".png"))
         return
     header = machine()
     args.out.parent.mkdir(parents=True, exist_ok=True)
