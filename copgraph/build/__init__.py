@@ -9,7 +9,9 @@ ontology and schemes as one graph), ``convert`` (records to triples), ``shapes``
 ``serialize`` (files, atomically, with a stamp) and ``pipeline`` (all of them in order).
 Each report converts on its own (``convert_report``: its folder, the shared records, the
 ontology and the code in, its triples out), then the shared entities (``convert_shared``),
-then what crosses reports is checked (``cross_report_problems``).
+then what crosses reports is checked (``cross_report_problems``). ``incremental`` builds
+the same graph unit by unit, reusing from ``cache`` every unit whose inputs did not change,
+never holding more than one report in an rdflib graph.
 """
 
 from copgraph.build.convert import date_literal, invisible_characters, participation_iri, post_iri

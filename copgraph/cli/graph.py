@@ -25,10 +25,13 @@ from copgraph.cli.common import (
 def build(root, out) -> None:
     """Check every record and quote, convert to RDF, validate with SHACL, write the graph.
 
-    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld, each
-    atomically, then stamp.json (the digest of the inputs and of each output), which
-    queries check before trusting the files. Any problem stops the build with exit code 1
-    and a list of every problem found, and leaves the previous graph as it was.
+    Report by report: a report whose files (and the shared entities, ontology, shapes and
+    code) did not change since the last build is reused from OUT/reports/, the others are
+    converted and validated on their own. Writes copgraph.ttl, copgraph.nt (sorted),
+    copgraph.jsonld and context.jsonld, each atomically, then stamp.json (the digest of
+    the inputs and of each output), which queries check before trusting the files. Any
+    problem stops the build with exit code 1 and a list of every problem found, and leaves
+    the previous graph as it was.
 
     \b
     Examples:
