@@ -35,7 +35,7 @@ from copgraph.build.pipeline import (
     convert_shared,
     load_shared,
 )
-from copgraph.build.progress import progress_bar
+from copgraph.build.progress import progress_bar, status
 from copgraph.build.serialize import ntriples_lines, stale_reason, write_outputs
 from copgraph.build.shapes import validate_shapes
 from copgraph.evidence import SourceError, load_source
@@ -241,7 +241,10 @@ def build_units(paths: Paths, cache_dir: Path) -> Outcome:
         rebuilt.append(SHARED_LABEL)
         if not unit.problems:
             quoted = sources.values()
-            lines, found_violations, unit_warnings = _validated(unit, shapes, ontology, {}, quoted)
+            with status(f"{SHARED_LABEL}: {len(unit.records)} records, SHACL"):
+                lines, found_violations, unit_warnings = _validated(
+                    unit, shapes, ontology, {}, quoted
+                )
             violations += found_violations
             index = index_of(unit, unit_warnings)
             if not found_violations:
@@ -271,7 +274,8 @@ def build_units(paths: Paths, cache_dir: Path) -> Outcome:
         if unit.problems or context is None:
             indexes.append(index_of(unit, []))  # its ids, for the others' references
             continue
-        lines, found_violations, unit_warnings = _validated(unit, shapes, ontology, context)
+        with status(f"{name}: {len(unit.records)} records, SHACL"):
+            lines, found_violations, unit_warnings = _validated(unit, shapes, ontology, context)
         violations += found_violations
         index = index_of(unit, unit_warnings)
         indexes.append(index)
