@@ -1,6 +1,7 @@
 """How does copgraph's cost grow with the number of reports? Every stage, beside its baselines.
 
-Run: ``python benchmarks/run.py`` (``--reports 1,10,100,1000 --repeat 3 --budget 30``).
+Run: ``python benchmarks/run.py`` (``--reports 1,10,100,1000 --repeat 3 --budget 30``;
+``--add-to results.json`` adds sizes measured now to an earlier run's).
 Not a test. For each N, ``benchmarks/corpus.py`` writes N synthetic reports (not timed),
 then each figure below runs ``--repeat`` times, each time in a fresh child process: the
 median wall seconds and the largest peak RSS of the child (``ru_maxrss``) are reported.
@@ -17,9 +18,9 @@ median wall seconds and the largest peak RSS of the child (``ru_maxrss``) are re
 
 The run stops when ``--budget`` minutes are spent (a figure still running is cut off at
 what is left) and says where; a figure whose first run takes over a minute is not run
-again, and no run may take over ``--task-timeout`` seconds. Writes ``benchmarks/RESULTS.md`` (the
-machine, every figure, the issue's targets) and ``benchmarks/results.png`` (log-log time
-against triples).
+again, and no run but a build may take over ``--task-timeout`` seconds. Writes
+``benchmarks/RESULTS.md`` (the machine, every figure, the issue's targets) and
+``benchmarks/results.png`` (log-log time against triples).
 """
 
 from __future__ import annotations
@@ -302,7 +303,8 @@ def run(sizes: list[int], repeat: int, budget: float, single: bool, seed: int, c
                 if "triples" not in row and not task.startswith("build"):  # the graph exists
                     row["triples"] = triples_of(project)
                     row["prepare"] = measure("prepare", project, 1, max(left, 1))
-                row[task] = measure(task, project, repeat, min(cap, max(left, 1)))
+                limit = max(left, 1) if task.startswith("build") else min(cap, max(left, 1))
+                row[task] = measure(task, project, repeat, limit)
                 if "timeout" in row[task]:
                     gave_up[task] = f"over {row[task]['timeout']:.0f} s at N = {n}"
                 print(f"N = {n}: {task} {row[task]}", file=sys.stderr, flush=True)
@@ -475,6 +477,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--replot", type=Path, help="redraw the chart of a results .json")
+    parser.add_argument(
+        "--add-to", type=Path, help="a results .json of an earlier run to add these sizes to"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -490,6 +495,18 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sizes = [int(n) for n in args.reports.split(",") if n]
     results = run(sizes, args.repeat, args.budget * 60, args.single, args.seed, args.task_timeout)
+    if args.add_to:  # an earlier run's smaller sizes, and where that run stopped
+        earlier = json.loads(args.add_to.read_text(encoding="utf-8"))
+        results["sizes"] = {
+            **{int(n): row for n, row in earlier["sizes"].items()},
+            **results["sizes"],
+        }
+        notes = [f"sizes {sorted(results['sizes'])} from two runs: {earlier.get('argv')}"]
+        notes += [f"then {sys.argv[1:]}"]
+        if results["stopped"]:
+            notes.append(results["stopped"])
+        results["stopped"] = "; ".join(str(n) for n in notes)
+    results["argv"] = sys.argv[1:]
     chart = args.out.with_name("results.png")
     write_chart(results, chart)
     write_results(results, sys.argv[1:], args.out, chart, header)
