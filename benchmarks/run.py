@@ -301,6 +301,9 @@ def run(sizes: list[int], repeat: int, budget: float, single: bool, seed: int, c
                     )
                     break
                 if "triples" not in row and not task.startswith("build"):  # the graph exists
+                    if not (project / "build" / "copgraph.nt").is_file():
+                        results["stopped"] = f"stopped at N = {n}: the build did not finish"
+                        break
                     row["triples"] = triples_of(project)
                     row["prepare"] = measure("prepare", project, 1, max(left, 1))
                 limit = max(left, 1) if task.startswith("build") else min(cap, max(left, 1))
