@@ -17,6 +17,7 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -171,14 +172,18 @@ def test_a_truncated_graph_is_rebuilt_not_served(built, keep):
     assert nt.read_bytes() == data
 
 
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_a_failed_build_leaves_the_previous_graph_and_stamp(built):
     out = built / "data" / "build"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = files_in(out)
     curated = curated_of(built) / "countries.yaml"
     curated.write_text(COUNTRY.replace("iso3: FJI", "iso3: F"), encoding="utf-8")
     result = cli("build", "--root", str(built))
     assert_one_clear_line(result, 1, "iso3")
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert files_in(out) == before  # the per-report cache (reports/) included
 
 
 def test_an_unwritable_output_folder_is_one_line(built, tmp_path):

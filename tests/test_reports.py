@@ -403,5 +403,6 @@ def test_two_reports_build_byte_identical_whatever_the_hash_seed(two_reports, tm
             env={**os.environ, "PYTHONHASHSEED": seed},
             timeout=600,
         )
-        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        outputs.append({str(p.relative_to(out)): p.read_bytes() for p in files})
     assert outputs[0] == outputs[1]

@@ -9,10 +9,13 @@ ontology and schemes as one graph), ``convert`` (records to triples), ``shapes``
 ``serialize`` (files, atomically, with a stamp) and ``pipeline`` (all of them in order).
 Each report converts on its own (``convert_report``: its folder, the shared records, the
 ontology and the code in, its triples out), then the shared entities (``convert_shared``),
-then what crosses reports is checked (``cross_report_problems``).
+then what crosses reports is checked (``cross_report_problems``). ``incremental`` builds
+the same graph unit by unit, reusing from ``cache`` every unit whose inputs did not change,
+never holding more than one report in an rdflib graph.
 """
 
 from copgraph.build.convert import date_literal, invisible_characters, participation_iri, post_iri
+from copgraph.build.incremental import build_incremental, ensure_built
 from copgraph.build.ontology import (
     classes_needing_evidence,
     load_ontology,
@@ -37,7 +40,6 @@ from copgraph.build.pipeline import (
     convert_report,
     convert_shared,
     cross_report_problems,
-    ensure_built,
     load_shared,
 )
 from copgraph.build.serialize import (
@@ -66,6 +68,7 @@ __all__ = [
     "Unit",
     "assemble",
     "build_graph",
+    "build_incremental",
     "classes_needing_evidence",
     "convert_report",
     "convert_shared",

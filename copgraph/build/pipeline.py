@@ -21,8 +21,8 @@ from copgraph.build.convert import (
     notes_naming_unknown_discrepancies,
 )
 from copgraph.build.ontology import load_ontology, ontology_properties, scheme_members
-from copgraph.build.paths import Paths, inputs_digest
-from copgraph.build.serialize import stale_reason, write_outputs
+from copgraph.build.paths import Paths
+from copgraph.build.progress import status
 from copgraph.build.shapes import validate_shapes
 from copgraph.evidence import Source, SourceError, load_source
 from copgraph.namespaces import bind_prefixes
@@ -203,26 +203,9 @@ def build_graph(paths: Paths | None = None, shapes: bool = True) -> Graph:
     paths = paths or Paths()
     built = assemble(paths)
     if shapes:
-        violations = validate_shapes(built.graph, paths.ontology_dir / "shapes.ttl", built.records)
+        with status(f"SHACL on {len(built.graph)} triples"):
+            shapes_path = paths.ontology_dir / "shapes.ttl"
+            violations = validate_shapes(built.graph, shapes_path, built.records)
         if violations:
             raise BuildError(violations)
     return built.graph
-
-
-def ensure_built(paths: Paths | None = None, progress=None) -> Path:
-    """Path to the built N-Triples, building (and validating) first if it cannot be trusted.
-
-    The outputs are trusted only when the stamp matches the current inputs and the file's
-    own hash, so an edited, truncated or half-written graph is rebuilt, never served.
-    """
-    paths = paths or Paths()
-    out = paths.out_dir
-    digest = inputs_digest(paths)
-    reason = stale_reason(out, digest)
-    if reason is None:
-        return out / "copgraph.nt"
-    if progress:
-        progress(f"building the graph ({reason}) ...")
-    graph = build_graph(paths)
-    write_outputs(graph, out, digest)
-    return out / "copgraph.nt"

@@ -1,49 +1,116 @@
-"""The built graph as files: sorted N-Triples, Turtle, JSON-LD, written atomically with a stamp."""
+"""The built graph as files: sorted N-Triples, Turtle, JSON-LD, written atomically with a stamp.
+
+N-Triples is the master copy: one triple a line, sorted by the line's UTF-8 bytes, so the
+same graph always gives the same bytes. Turtle and JSON-LD are streamed from it by
+pyoxigraph's writers, which group a subject's consecutive triples: no pretty printer holds
+the whole graph, and sorted input gives deterministic output. Sorted N-Triples files (one per
+report) merge into one with a k-way merge, so a corpus never has to fit in memory at once.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
+import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from copgraph.namespaces import PREFIXES, bind_prefixes
+from copgraph.namespaces import PREFIXES
+
+#: How many sorted files one merge pass reads at once (each holds an open file).
+MERGE_FAN_IN = 64
+
+
+def ntriples_lines(graph: Graph) -> list[bytes]:
+    """The graph's N-Triples lines (each ending in a newline), sorted by bytes.
+
+    Byte order of UTF-8 is code point order, so this is also the order of the text lines.
+    Split on "\\n" only: str.splitlines() would also cut a literal holding U+2028, U+0085,
+    \\x0b, \\x0c or \\x1c, which rdflib's N-Triples writer leaves unescaped.
+    """
+    body = graph.serialize(format="nt", encoding="utf-8")
+    return sorted(line + b"\n" for line in body.split(b"\n") if line.strip())
 
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples, one triple a line, sorted: byte-identical for the same graph."""
-    # split on "\n" only: str.splitlines() would also cut a literal holding U+2028, U+0085,
-    # \x0b, \x0c or \x1c, which the N-Triples writer leaves unescaped
-    lines = graph.serialize(format="nt").split("\n")
-    return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
+    return b"".join(ntriples_lines(graph)).decode("utf-8")
+
+
+def merge_sorted(files: list[Path], out: BinaryIO) -> int:
+    """Merge sorted N-Triples files into ``out``, each line once; the number of lines.
+
+    Above MERGE_FAN_IN files, groups are merged into temporary files first, so the number
+    of open files stays bounded whatever the number of reports.
+    """
+    files = list(files)
+    with tempfile.TemporaryDirectory(prefix="copgraph-merge-") as scratch:
+        round_ = 0
+        while len(files) > MERGE_FAN_IN:
+            merged = []
+            for start in range(0, len(files), MERGE_FAN_IN):
+                target = Path(scratch) / f"{round_}-{start}.nt"
+                with open(target, "wb") as handle:
+                    _merge(files[start : start + MERGE_FAN_IN], handle)
+                merged.append(target)
+            files, round_ = merged, round_ + 1
+        return _merge(files, out)
+
+
+def _merge(files: list[Path], out: BinaryIO) -> int:
+    with contextlib.ExitStack() as stack:
+        streams = [stack.enter_context(open(path, "rb")) for path in files]
+        written, previous = 0, None
+        for line in heapq.merge(*streams):
+            if line != previous:
+                out.write(line)
+                written += 1
+                previous = line
+        return written
+
+
+def _prefixes() -> dict[str, str]:
+    return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+
+
+def _triples(ntriples: BinaryIO | bytes) -> Iterator[ox.Triple]:
+    return ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def write_turtle(ntriples: BinaryIO | bytes, out: BinaryIO) -> None:
+    """Turtle streamed from sorted N-Triples: a subject's triples together, with prefixes."""
+    ox.serialize(_triples(ntriples), out, ox.RdfFormat.TURTLE, prefixes=_prefixes())
+
+
+def write_jsonld(ntriples: BinaryIO | bytes, out: BinaryIO) -> None:
+    """JSON-LD (expanded form, full IRIs) streamed from sorted N-Triples: one node a subject."""
+    ox.serialize(_triples(ntriples), out, ox.RdfFormat.JSON_LD)
+    out.write(b"\n")
 
 
 def to_turtle(graph: Graph) -> str:
-    # rdflib's Turtle writer sorts subjects and predicates; parse from sorted N-Triples so
-    # that nothing else (insertion order, hash seeds) can reach the output.
-    ordered = bind_prefixes(Graph())
-    ordered.parse(data=to_ntriples(graph), format="nt")
-    return ordered.serialize(format="turtle")
-
-
-def context() -> dict:
-    return {"@context": {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}}
+    out = io.BytesIO()
+    write_turtle(to_ntriples(graph).encode("utf-8"), out)
+    return out.getvalue().decode("utf-8")
 
 
 def to_jsonld(graph: Graph) -> str:
-    """JSON-LD with copgraph's context inline, nodes and values in a fixed order."""
-    data = json.loads(graph.serialize(format="json-ld", context=context()["@context"]))
-    nodes = data.get("@graph", [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    data["@graph"] = sorted(nodes, key=lambda n: n.get("@id", ""))
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    out = io.BytesIO()
+    write_jsonld(to_ntriples(graph).encode("utf-8"), out)
+    return out.getvalue().decode("utf-8")
+
+
+def context() -> dict:
+    """copgraph's prefixes as a JSON-LD context, for tools that compact the JSON-LD."""
+    return {"@context": _prefixes()}
 
 
 OUTPUT_NAMES = ("copgraph.ttl", "copgraph.nt", "copgraph.jsonld", "context.jsonld")
@@ -54,8 +121,13 @@ class OutputError(Exception):
     """The built graph could not be written (folder not writable, disk full ...)."""
 
 
-def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dict[str, Path]:
+def write_outputs(
+    graph: Graph | Iterable[Path], out_dir: Path, digest: str | None = None
+) -> dict[str, Path]:
     """Write every output atomically, then the stamp that covers inputs and outputs.
+
+    ``graph`` is an rdflib Graph or sorted N-Triples files (one per report) to merge. The
+    N-Triples is written first; Turtle and JSON-LD are streamed from it.
 
     Every file is first written in full to a temporary file in the same folder and
     fsynced; only when all of them are written are they renamed into place, so a full
@@ -64,23 +136,31 @@ def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dic
     renames leaves a stamp that does not match the outputs, and the next query rebuilds
     instead of trusting them.
     """
-    files = {
-        "copgraph.ttl": to_turtle(graph),
-        "copgraph.nt": to_ntriples(graph),
-        "copgraph.jsonld": to_jsonld(graph),
-        "context.jsonld": json.dumps(context(), indent=1, sort_keys=True) + "\n",
-    }
-    data = {name: text.encode("utf-8") for name, text in files.items()}
-    stamp = {
-        "inputs": digest,
-        "outputs": {name: hashlib.sha256(body).hexdigest() for name, body in data.items()},
-    }
+    if isinstance(graph, Graph):
+        lines = ntriples_lines(graph)
+
+        def write_nt(out: BinaryIO) -> None:
+            out.writelines(lines)
+    else:
+        parts = list(graph)
+
+        def write_nt(out: BinaryIO) -> None:
+            merge_sorted(parts, out)
+
     staged: dict[str, str] = {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(out_dir)
-        for name, body in data.items():
-            staged[name] = _stage(out_dir / name, body)
+        staged["copgraph.nt"] = _stage(out_dir / "copgraph.nt", write_nt)
+        for name, writer in (("copgraph.ttl", write_turtle), ("copgraph.jsonld", write_jsonld)):
+            with open(staged["copgraph.nt"], "rb") as ntriples:
+                staged[name] = _stage(out_dir / name, lambda out, w=writer, n=ntriples: w(n, out))
+        body = (json.dumps(context(), indent=1, sort_keys=True) + "\n").encode()
+        staged["context.jsonld"] = _stage(out_dir / "context.jsonld", lambda out: out.write(body))
+        stamp = {
+            "inputs": digest,
+            "outputs": {name: _sha256(Path(staged[name])) for name in OUTPUT_NAMES},
+        }
         for name, temporary in list(staged.items()):
             os.replace(temporary, out_dir / name)
             del staged[name]
@@ -92,17 +172,25 @@ def write_outputs(graph: Graph, out_dir: Path, digest: str | None = None) -> dic
         for temporary in staged.values():
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-    return {name: out_dir / name for name in data}
+    return {name: out_dir / name for name in OUTPUT_NAMES}
 
 
-def _stage(path: Path, body: bytes) -> str:
-    """Write ``body`` in full to a fsynced temporary file beside ``path``; its name."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stage(path: Path, write) -> str:
+    """``write(file)`` in full into a fsynced temporary file beside ``path``; its name."""
     handle = tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
     )
     try:
         with handle:
-            handle.write(body)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -114,7 +202,7 @@ def _stage(path: Path, body: bytes) -> str:
 
 def write_atomic(path: Path, body: bytes) -> None:
     """Temporary file in the same folder, fsync, rename: all of ``body`` or nothing."""
-    temporary = _stage(path, body)
+    temporary = _stage(path, lambda out: out.write(body))
     try:
         os.replace(temporary, path)
     except BaseException:

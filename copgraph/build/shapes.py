@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import RDF, BNode, Graph, Literal
 
 from copgraph.build.mapping import OVERRIDES, PREDICATES
 from copgraph.namespaces import CG, ID, compact
@@ -13,20 +13,33 @@ from copgraph.records import Record, _relative
 
 def validate_shapes(
     graph: Graph,
-    shapes_path: Path,
+    shapes_path: Path | Graph,
     records: list[Record] | None = None,
     warnings: list[str] | None = None,
+    *,
+    ontology: Graph | None = None,
+    focus: list | None = None,
 ) -> list[str]:
     """Run pySHACL; one readable line per violation, which fails the build.
 
     Results of severity Warning or Info (a gap the report allows, such as a post without
     a title) do not fail it: they are appended to ``warnings`` when given. With the records,
     each line names the curated file, record and field the node and property came from.
+    ``shapes_path`` may be the shapes already parsed (a build of many reports parses them
+    once); with ``focus``, only those nodes are validated (one report's own nodes, its
+    graph holding what they refer to), with ``ontology`` mixed in.
     """
     from pyshacl import validate
 
-    shapes = Graph().parse(shapes_path)
-    conforms, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    shapes = shapes_path if isinstance(shapes_path, Graph) else Graph().parse(shapes_path)
+    conforms, results, _ = validate(
+        graph,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        focus_nodes=focus,
+    )
     if conforms:
         return []
     from rdflib.namespace import SH
@@ -35,7 +48,7 @@ def validate_shapes(
     lines = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
+        path = _path_of(results, results.value(result, SH.resultPath))
         message = results.value(result, SH.resultMessage)
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         where = _locate(focus, path, by_id)
@@ -68,6 +81,17 @@ def _locate(focus, path, by_id: dict[str, Record]) -> str | None:
         field_name = f"{parts[1]}.{field_name}" if field_name else parts[1]
     field_part = f", field '{field_name}'" if field_name else ""
     return f"{_relative(record.file)}: record '{record.id}'{field_part}"
+
+
+def _path_of(results: Graph, path):
+    """A result's path; an inverse path (a blank node, whose label changes run to run) as
+    the text '^cg:holder', so that messages are the same every time."""
+    if isinstance(path, BNode):
+        from rdflib.namespace import SH
+
+        inverse = results.value(path, SH.inversePath)
+        return Literal(f"^{_short(inverse)}") if inverse is not None else Literal("(a path)")
+    return path
 
 
 def _field_of(record: Record, path) -> str | None:

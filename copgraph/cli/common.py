@@ -87,6 +87,7 @@ def progress(message: str) -> None:
 def checked_build(paths, quiet: bool = False):
     """Assemble and validate, reporting every problem; exits 1 on any."""
     from copgraph.build import BuildError, assemble, validate_shapes
+    from copgraph.build.progress import status
 
     started = time.perf_counter()
     try:
@@ -97,7 +98,8 @@ def checked_build(paths, quiet: bool = False):
             progress(f"validating {len(built.graph)} triples against ontology/shapes.ttl ...")
         warnings: list[str] = []
         shapes = paths.ontology_dir / "shapes.ttl"
-        violations = validate_shapes(built.graph, shapes, built.records, warnings)
+        with status(f"SHACL on {len(built.graph)} triples"):
+            violations = validate_shapes(built.graph, shapes, built.records, warnings)
         if violations:
             raise BuildError(violations)
     except BuildError as exc:

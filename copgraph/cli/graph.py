@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -24,30 +25,51 @@ from copgraph.cli.common import (
 def build(root, out) -> None:
     """Check every record and quote, convert to RDF, validate with SHACL, write the graph.
 
-    Writes copgraph.ttl, copgraph.nt (sorted), copgraph.jsonld and context.jsonld, each
-    atomically, then stamp.json (the digest of the inputs and of each output), which
-    queries check before trusting the files. Any problem stops the build with exit code 1
-    and a list of every problem found, and leaves the previous graph as it was.
+    Report by report: a report whose files (and the shared entities, ontology, shapes and
+    code) did not change since the last build is reused from OUT/reports/, the others are
+    converted and validated on their own. Writes copgraph.ttl, copgraph.nt (sorted),
+    copgraph.jsonld and context.jsonld, each atomically, then stamp.json (the digest of
+    the inputs and of each output), which queries check before trusting the files. Any
+    problem stops the build with exit code 1 and a list of every problem found, and leaves
+    the previous graph as it was.
 
     \b
     Examples:
       copgraph build
       copgraph build -o /tmp/graph      write the files elsewhere
     """
-    from copgraph.build import OutputError, inputs_digest, write_outputs
+    from copgraph.build import (
+        OUTPUT_NAMES,
+        BuildError,
+        OutputError,
+        build_incremental,
+        inputs_digest,
+    )
 
     paths = paths_for(root)
     digest = inputs_digest(paths)  # before reading: an edit during the build stays stale
-    built = checked_build(paths)
     out_dir = Path(out) if out else paths.out_dir
+    started = time.perf_counter()
+    progress("checking and converting the reports that changed, each validated by SHACL ...")
     try:
-        written = write_outputs(built.graph, out_dir, digest)
+        outcome = build_incremental(paths, out_dir, digest)
+    except BuildError as exc:
+        fail(exc.report())
     except OutputError as exc:
         fail(f"error: {exc}")
-    for _name, path in written.items():
-        click.echo(f"wrote {path}")
-    reports = f"{len(built.sources)} report{'s' if len(built.sources) != 1 else ''}"
-    click.echo(f"{len(built.graph)} triples, {len(built.records)} curated records, {reports}")
+    for line in outcome.warnings:
+        progress(f"warning: {line}")
+    progress(
+        f"{len(outcome.rebuilt)} unit(s) rebuilt, {len(outcome.reused)} reused from "
+        f"{out_dir / 'reports'} in {time.perf_counter() - started:.1f}s"
+    )
+    for name in OUTPUT_NAMES:
+        click.echo(f"wrote {out_dir / name}")
+    with open(out_dir / "copgraph.nt", "rb") as handle:
+        triples = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    count = outcome.reports
+    reports = f"{count} report{'s' if count != 1 else ''}"
+    click.echo(f"{triples} triples, {outcome.records} curated records, {reports}")
 
 
 @click.command()
