@@ -39,6 +39,9 @@ PARTS = {
         "x__hint__*",
         "x_invisible_characters__*",
         "x_document_triples__*",
+        "x_evidence_iri__*",
+        "x_reference_problem__*",
+        "x_check_references__*",
     ),
 }
 # The store's adapters (terms, rows, messages, specs, the endpoint's replies), without its

@@ -1383,3 +1383,92 @@ def test_people_listed_after_other_records_are_named_by_honorific_and_surname():
     graph = ok(documents, text.replace("Dr. Lee opened", "Dr. Lee opened") + TEXT)
     (fact,) = facts(graph, ID.st, CG.speaker, ID.ann)
     assert "('Dr. Lee', line 2)" in str(graph.value(fact, CG.unnamedBecause))
+
+
+# -- which report a quote is from (a report's own records, and the shared ones) ---------------
+
+OTHER_TEXT = "1. Pacific\nUNICEF Pacific met in Suva.\n"
+
+
+def convert_in(home, documents: dict) -> Converter:
+    """A converter with two reports, x (TEXT) and y (OTHER_TEXT), at home in ``home`` (None:
+    the shared entities, whose quotes each name their report)."""
+    records, found = parse_documents(documents)
+    assert found == []
+    sources = {
+        "x": Source(Path("x.txt"), {"id": "report-x"}, Report(TEXT)),
+        "y": Source(Path("y.txt"), {"id": "report-y"}, Report(OTHER_TEXT)),
+    }
+    converter = Converter(sources, home, SCHEMES_USED, records, PROPERTIES)
+    return convert_all(converter, records)
+
+
+def unicef(quote: str, report=None) -> dict:
+    item = {"quote": quote, "supports": ["kind"], **({"report": report} if report else {})}
+    return {"organizations": [{**organizations("unicef")[0], "evidence": [item]}]}
+
+
+def test_a_reports_own_quote_may_name_its_report_or_not():
+    for named in (None, "x"):
+        converter = convert_in("x", {"o.yaml": unicef("UNICEF signed", named)})
+        assert problems(converter) == []
+        (quote,) = converter.graph.objects(ID.unicef, CG.evidence)
+        assert converter.graph.value(quote, CG.inDocument) == ID["report-x"]
+
+
+def test_a_report_record_quoting_another_report_belongs_in_shared():
+    # (and the fact that quote was to state is then unquoted: a second line, about 'kind')
+    assert problems(convert_in("x", {"o.yaml": unicef("UNICEF Pacific", "y")}))[0] == (
+        "unicef",
+        "evidence[0].report",
+        "quotes report 'y' from within report 'x': a record that quotes another report "
+        "(a discrepancy across reports) belongs in data/shared/",
+    )
+
+
+def test_a_shared_quote_is_found_in_the_report_it_names():
+    converter = convert_in(None, {"o.yaml": unicef("UNICEF Pacific met", "y")})
+    assert problems(converter) == []
+    (quote,) = converter.graph.objects(ID.unicef, CG.evidence)
+    assert converter.graph.value(quote, CG.inDocument) == ID["report-y"]
+    assert converter.graph.value(quote, CG.line) == Literal(2)
+    # the same words are not in report x: naming x is a quote not found
+    fields = [p[1] for p in problems(convert_in(None, {"o.yaml": unicef("UNICEF Pacific", "x")}))]
+    assert fields[0] == "evidence[0].quote"
+
+
+def test_a_shared_quote_must_name_a_report_that_exists():
+    assert problems(convert_in(None, {"o.yaml": unicef("UNICEF signed")}))[0] == (
+        "unicef",
+        "evidence[0].report",
+        "a shared record's quote names the report it is from: add 'report: ID' (one of x, y)",
+    )
+    (record, field, message), *_ = problems(convert_in(None, {"o.yaml": unicef("UNICEF", "yy")}))
+    assert (record, field) == ("unicef", "evidence[0].report")
+    assert message.startswith("no report 'yy' in data/reports/") and "'y'" in message
+
+
+def test_references_left_open_are_checked_against_every_report():
+    from copgraph.build.convert import Reference
+
+    known = {"itu": "organizations", "fiji": "countries", "fijian-law": "instruments"}
+    open_refs = [
+        Reference("a.yaml", "deal", "organizations", "itu", ("organizations",)),  # fine
+        Reference("a.yaml", "deal", "organizations", "fiji", ("organizations",)),
+        Reference("a.yaml", "out", "country", "fijj", ("countries",)),
+        Reference("a.yaml", "st", "about", "nothing", ()),
+        Reference("b.yaml", "name-d", "property", "itu", (), by_name=True),
+        Reference("b.yaml", "name-e", "property", "gone", (), by_name=True),  # 'about' says it
+    ]
+    assert [(p.file, p.record, p.field, p.message) for p in check_references(open_refs, known)] == [
+        ("a.yaml", "deal", "organizations", "'fiji' is a countries record, expected organizations"),
+        ("a.yaml", "out", "country", "unknown id 'fijj'; did you mean 'fiji'?"),
+        ("a.yaml", "st", "about", "unknown id 'nothing'"),
+        (
+            "b.yaml",
+            "name-d",
+            "property",
+            "'itu' is a record of another report: name the property as a CURIE "
+            "(cg:title, rdfs:label ...)",
+        ),
+    ]
