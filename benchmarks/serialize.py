@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import peak_mb  # noqa: E402  (benchmarks/ is not a package; one way to read it)
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/copgraph/id/"
@@ -39,17 +42,6 @@ def scaled(text: str, copies: int) -> str:
     for k in range(1, copies):
         out += [line.replace(prefix, f"{prefix}copy{k}/") for line in own]
     return "\n".join(sorted(out)) + "\n"
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory since its exec (VmHWM), in MB.
-
-    Not ``ru_maxrss``: Linux carries the forking parent's peak over into the child's.
-    """
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(mode: str, nt: Path, out: Path) -> None:
